@@ -14,6 +14,6 @@ public interface IConnector : IAsyncDisposable
     /// <summary>Frames read from the device, in arrival order. Completes when the connector is disposed.</summary>
     ChannelReader<Frame> Frames { get; }
 
-    /// <summary>Writes one whole frame to the device.</summary>
-    ValueTask WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
+    /// <summary>Writes one whole frame to the device; false when the device refused it (the caller counts the drop).</summary>
+    ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
 }

@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Agent.Core.Addressing;
+
+/// <summary>A /64 IPv6 prefix, the upper 64 bits of an address (PROTOCOL.md 5).</summary>
+public readonly record struct Ipv6Prefix(ulong Value)
+{
+    public static readonly Ipv6Prefix Default = new(0xbbbb_0000_0000_0000UL);
+
+    /// <summary>Accepts <c>bbbb</c>, <c>bbbb::</c>, <c>bbbb::/64</c> or <c>2001:db8:0:1</c>.</summary>
+    public static bool TryParse(string? text, out Ipv6Prefix prefix, out string error)
+    {
+        prefix = default;
+        error = $"'{text}' is not an IPv6 /64 prefix (examples: bbbb, bbbb::/64, 2001:db8:0:1)";
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var s = text.Trim();
+        var slash = s.IndexOf('/');
+        if (slash >= 0)
+        {
+            if (s[(slash + 1)..] != "64")
+            {
+                error = $"'{text}': only /64 prefixes are supported";
+                return false;
+            }
+            s = s[..slash];
+        }
+        if (!s.Contains("::", StringComparison.Ordinal))
+        {
+            if (s.Split(':').Length > 4) return false;
+            s += "::";
+        }
+        if (!IPAddress.TryParse(s, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6) return false;
+        var bytes = address.GetAddressBytes();
+        if (BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(8)) != 0)
+        {
+            error = $"'{text}' has bits set beyond the /64 prefix";
+            return false;
+        }
+        prefix = new Ipv6Prefix(BinaryPrimitives.ReadUInt64BigEndian(bytes));
+        error = "";
+        return true;
+    }
+
+    public static Ipv6Prefix Parse(string text) =>
+        TryParse(text, out var prefix, out var error) ? prefix : throw new FormatException(error);
+
+    /// <summary>The 8 raw bytes, as the <c>!P</c> and OpenWSN <c>R</c> frames carry them.</summary>
+    public byte[] ToBytes()
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, Value);
+        return bytes;
+    }
+
+    /// <summary>The form written on the bus: hextets without <c>::</c> and without trailing zero hextets (<c>bbbb</c>).</summary>
+    public string ToBusString()
+    {
+        var hextets = Hextets(Value).ToList();
+        while (hextets.Count > 1 && hextets[^1] == 0) hextets.RemoveAt(hextets.Count - 1);
+        return string.Join(':', hextets.Select(h => h.ToString("x")));
+    }
+
+    /// <summary>The four 16-bit groups of a 64-bit half address, most significant first.</summary>
+    internal static IEnumerable<ushort> Hextets(ulong value) =>
+        Enumerable.Range(0, 4).Select(i => (ushort)(value >> (48 - 16 * i)));
+
+    public IPAddress WithHost(Ipv6HostId host)
+    {
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, Value);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(8), host.Value);
+        return new IPAddress(bytes);
+    }
+
+    public bool Contains(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return false;
+        return BinaryPrimitives.ReadUInt64BigEndian(address.GetAddressBytes()) == Value;
+    }
+
+    public override string ToString() => ToBusString() + "::/64";
+}

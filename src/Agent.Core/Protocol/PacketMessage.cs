@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Agent.Core.Protocol;
+
+/// <summary>
+/// The body of a <c>*.packet.raw</c> message (PROTOCOL.md 3, 4): byte data as a JSON array of integers 0..255.
+/// Reading and writing go straight through Utf8JsonReader/Writer: this is the hot path.
+/// </summary>
+public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? Timestamp, byte[]? DataSlip = null)
+{
+    private static readonly JsonEncodedText ApiVersionName = JsonEncodedText.Encode("_api_version");
+    private static readonly JsonEncodedText ApiVersionValue = JsonEncodedText.Encode(Wire.ApiVersion);
+    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText DataSlipName = JsonEncodedText.Encode("data_slip");
+    private static readonly JsonEncodedText InterfaceNameName = JsonEncodedText.Encode("interface_name");
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+
+    /// <summary>Writes a packet body. <paramref name="integerTimestamp"/>: whole seconds, as the ioppytest router writes them.</summary>
+    public static void Write(
+        IBufferWriter<byte> output,
+        ReadOnlySpan<byte> data,
+        string interfaceName,
+        DateTimeOffset timestamp,
+        bool integerTimestamp = false,
+        ReadOnlySpan<byte> dataSlip = default,
+        bool withDataSlip = false)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        writer.WriteStartObject();
+        writer.WriteString(ApiVersionName, ApiVersionValue);
+        WriteBytes(writer, DataName, data);
+        if (withDataSlip) WriteBytes(writer, DataSlipName, dataSlip);
+        writer.WriteString(InterfaceNameName, interfaceName);
+        if (integerTimestamp) writer.WriteNumber(TimestampName, timestamp.ToUnixTimeSeconds());
+        else writer.WriteNumber(TimestampName, Math.Round(timestamp.ToUnixTimeMilliseconds() / 1000.0, 3));
+        writer.WriteEndObject();
+    }
+
+    private static void WriteBytes(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
+    {
+        writer.WriteStartArray(name);
+        foreach (var b in bytes) writer.WriteNumberValue(b);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>
+    /// Reads a packet body. Missing <c>data</c>, bytes outside 0..255 or broken JSON make it malformed;
+    /// other fields are optional and unknown fields are ignored.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage? message, out string error)
+    {
+        message = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "body is not a JSON object";
+                return false;
+            }
+            byte[]? data = null, dataSlip = null;
+            string? interfaceName = null;
+            double? timestamp = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("data"u8))
+                {
+                    reader.Read();
+                    if (!TryReadBytes(ref reader, out data, out error)) return false;
+                }
+                else if (reader.ValueTextEquals("data_slip"u8))
+                {
+                    reader.Read();
+                    if (!TryReadBytes(ref reader, out dataSlip, out _)) dataSlip = null;
+                }
+                else if (reader.ValueTextEquals("interface_name"u8))
+                {
+                    reader.Read();
+                    interfaceName = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("timestamp"u8))
+                {
+                    reader.Read();
+                    timestamp = reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : null;
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject)
+            {
+                error = "body is not a JSON object";
+                return false;
+            }
+            if (data is null)
+            {
+                error = "body has no 'data' array";
+                return false;
+            }
+            message = new PacketMessage(data, interfaceName, timestamp, dataSlip);
+            error = "";
+            return true;
+        }
+        catch (JsonException e)
+        {
+            error = $"malformed JSON: {e.Message}";
+            return false;
+        }
+    }
+
+    private static bool TryReadBytes(ref Utf8JsonReader reader, out byte[]? bytes, out string error)
+    {
+        bytes = null;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            error = "'data' is not an array of integers 0..255";
+            reader.Skip();
+            return false;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(2048);
+        var count = 0;
+        try
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value) || value is < 0 or > 255)
+                {
+                    error = "'data' is not an array of integers 0..255";
+                    return false;
+                }
+                if (count == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, count).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                buffer[count++] = (byte)value;
+            }
+            bytes = buffer.AsSpan(0, count).ToArray();
+            error = "";
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

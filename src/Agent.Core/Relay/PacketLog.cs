@@ -1,0 +1,78 @@
+using Serilog;
+using Serilog.Events;
+using Agent.Core.Packets;
+
+namespace Agent.Core.Relay;
+
+/// <summary>
+/// Per-packet log lines, rate-limited: at most <c>linesPerSecond</c> lines a second, then one summary line a second,
+/// so that a flood never turns into a log flood.
+/// </summary>
+public sealed class PacketLog : IDisposable
+{
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly int _linesPerSecond;
+    private readonly ITimer _timer;
+    private readonly Lock _lock = new();
+    private int _linesThisSecond;
+    private long _suppressed;
+
+    public PacketLog(ILogger log, TimeProvider time, int linesPerSecond = 20)
+    {
+        _log = log;
+        _time = time;
+        _linesPerSecond = linesPerSecond;
+        _timer = time.CreateTimer(_ => NextSecond(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>One moved packet: direction, running count, size and a one-line decode; the JSON body at debug level.</summary>
+    public void Packet(string direction, long count, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body = default)
+    {
+        if (!_log.IsEnabled(LogEventLevel.Information) || !TakeLine()) return;
+        if (_log.IsEnabled(LogEventLevel.Debug) && !body.IsEmpty)
+            _log.Debug("{Direction} #{Count} {Length} B {Packet} body {Body}", direction, count, packet.Length, IpPacket.Describe(packet), System.Text.Encoding.UTF8.GetString(body));
+        else
+            _log.Information("{Direction} #{Count} {Length} B {Packet}", direction, count, packet.Length, IpPacket.Describe(packet));
+    }
+
+    /// <summary>One dropped message or frame, with where it came from and why.</summary>
+    public void Dropped(string source, string reason, string detail)
+    {
+        if (!_log.IsEnabled(LogEventLevel.Warning) || !TakeLine()) return;
+        _log.Warning("Dropped {Source}: {Reason} ({Detail})", source, reason, detail);
+    }
+
+    private bool TakeLine()
+    {
+        lock (_lock)
+        {
+            if (_linesThisSecond < _linesPerSecond)
+            {
+                _linesThisSecond++;
+                return true;
+            }
+            _suppressed++;
+            return false;
+        }
+    }
+
+    private void NextSecond()
+    {
+        long suppressed;
+        lock (_lock)
+        {
+            suppressed = _suppressed;
+            _suppressed = 0;
+            _linesThisSecond = 0;
+        }
+        if (suppressed > 0)
+            _log.Information("... {Suppressed} more packet lines in the last second not shown (at most {Limit} a second)", suppressed, _linesPerSecond);
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        NextSecond();
+    }
+}

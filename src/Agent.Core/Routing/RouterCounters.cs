@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+
+namespace Agent.Core.Routing;
+
+/// <summary>What the router received from each agent, forwarded to each other agent, and dropped. Thread-safe.</summary>
+public sealed class RouterCounters
+{
+    private readonly ConcurrentDictionary<string, long> _received = new();
+    private readonly ConcurrentDictionary<(string From, string To), long> _forwarded = new();
+    private readonly ConcurrentDictionary<(string From, string Reason), long> _dropped = new();
+
+    public void CountReceived(string from) => _received.AddOrUpdate(from, 1, (_, n) => n + 1);
+
+    public void CountForwarded(string from, string to) => _forwarded.AddOrUpdate((from, to), 1, (_, n) => n + 1);
+
+    public void CountDropped(string from, string reason) => _dropped.AddOrUpdate((from, reason), 1, (_, n) => n + 1);
+
+    public long Received(string from) => _received.GetValueOrDefault(from);
+
+    public long Forwarded(string from, string to) => _forwarded.GetValueOrDefault((from, to));
+
+    public long Dropped(string from) => _dropped.Where(d => d.Key.From == from).Sum(d => d.Value);
+
+    /// <summary>One line per source: <c>from agent_1: received 12, forwarded agent_2 12, agent_TT 12, dropped 0</c>.</summary>
+    public IEnumerable<string> Lines() =>
+        _received.Keys.Order(StringComparer.Ordinal).Select(from =>
+        {
+            var forwarded = _forwarded.Where(f => f.Key.From == from).OrderBy(f => f.Key.To, StringComparer.Ordinal)
+                .Select(f => $"{f.Key.To} {f.Value}");
+            var drops = _dropped.Where(d => d.Key.From == from).OrderBy(d => d.Key.Reason, StringComparer.Ordinal)
+                .Select(d => $"{d.Key.Reason} {d.Value}").ToList();
+            return $"from {from}: received {Received(from)}, forwarded {string.Join(", ", forwarded.DefaultIfEmpty("none"))}, dropped {Dropped(from)}"
+                + (drops.Count > 0 ? $" ({string.Join(", ", drops)})" : "");
+        });
+}

@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Agent.Core.Addressing;
+using Agent.Core.Agents;
+using Agent.Core.Protocol;
+using Agent.Core.Relay;
+using Agent.Core.Tests.Fakes;
+
+namespace Agent.Core.Tests.Agents;
+
+public sealed class TunAgentTests
+{
+    private readonly FakeBus _bus = new();
+    private readonly TrafficCounters _counters = new();
+    private readonly List<TunSettings> _opened = [];
+    private MemoryConnector? _device;
+
+    private TunAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null)
+    {
+        var (log, _) = CollectingSink.Logger();
+        return new TunAgent(AgentName.Parse(name), _bus, options ?? new AddressOptions(), (settings, _) =>
+        {
+            _opened.Add(settings);
+            _device = new MemoryConnector();
+            return Task.FromResult<Agent.Core.Connectors.IConnector>(_device);
+        }, _counters, new PacketLog(log, TimeProvider.System), log, startTimeout);
+    }
+
+    private static JsonObject Json(byte[] body) => JsonNode.Parse(body)!.AsObject();
+
+    [Fact]
+    public async Task Agent_N_creates_its_interface_at_start_then_announces_then_says_ready()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw"], _bus.BoundKeys);
+        Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready"], _bus.Published.Select(p => p.Key));
+        var started = Json(_bus.BodiesOn("fromAgent.agent_1.ip.tun.started")[0]);
+        Assert.Equal("bbbb", started["ipv6_prefix"]!.GetValue<string>());
+        Assert.Equal("10.2.0.1", started["ipv4_address"]!.GetValue<string>());
+        Assert.Equal("agent_1", Json(_bus.BodiesOn(Topics.ComponentReady)[0])["component"]!.GetValue<string>());
+
+        await stop.CancelAsync();
+        await run;
+        Assert.Equal("agent_1", Json(await _bus.WaitForAsync(Topics.ComponentShutdown))["component"]!.GetValue<string>());
+        Assert.True(_device!.Disposed);
+    }
+
+    [Fact]
+    public async Task Other_names_wait_for_tun_start_and_drop_packets_until_then()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("coap_client").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        Assert.Empty(_opened);
+        await _bus.DeliverAsync("toAgent.coap_client.ip.tun.packet.raw", Encoding.UTF8.GetBytes("""{"data": [96]}"""));
+        Assert.Equal(1, _counters.Drops[DropReasons.NotStarted]);
+
+        await _bus.DeliverAsync("toAgent.coap_client.ip.tun.start",
+            Encoding.UTF8.GetBytes("""{"_api_version": "1.2.15", "ipv4_host": null, "ipv4_netmask": null, "ipv4_network": null, "ipv6_host": ":1", "ipv6_no_forwarding": false, "ipv6_prefix": "bbbb", "name": "coap_client", "re_route_packets_host": null, "re_route_packets_if": null, "re_route_packets_prefix": null}"""));
+        Assert.Equal(["bbbb::1/64", "fe80::1/64"], _opened.Single().Addresses.Select(a => a.ToString()));
+        var started = Json(await _bus.WaitForAsync("fromAgent.coap_client.ip.tun.started"));
+        Assert.Equal("1", started["ipv6_host"]!.GetValue<string>());
+        Assert.Null(started["ipv4_address"]);
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_repeated_tun_start_announces_again_without_touching_the_interface()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_2").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.agent_2.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_prefix": "cccc", "ipv6_host": "9"}"""));
+        var again = Json(await _bus.WaitForAsync("fromAgent.agent_2.ip.tun.started", count: 2));
+        Assert.Equal("bbbb", again["ipv6_prefix"]!.GetValue<string>());
+        Assert.Single(_opened);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task Unusable_tun_starts_are_dropped_counted_and_the_agent_keeps_waiting()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("eut1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("[not an object"));
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_prefix": "bbbb"}"""));
+        Assert.Equal(2, _counters.Drops[DropReasons.BadControl]);
+        Assert.Empty(_opened);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
+        Assert.Single(_opened);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task Without_tun_start_the_start_timeout_ends_the_agent_with_a_clear_error()
+    {
+        var error = await Assert.ThrowsAsync<AgentStartException>(() => Agent("eut1", startTimeout: TimeSpan.FromMilliseconds(100)).RunAsync(CancellationToken.None));
+        Assert.Contains("toAgent.eut1.ip.tun.start", error.Message);
+        await _bus.WaitForAsync(Topics.ComponentShutdown);
+    }
+
+    [Fact]
+    public async Task A_failure_to_create_the_interface_ends_the_agent()
+    {
+        var (log, _) = CollectingSink.Logger();
+        var agent = new TunAgent(AgentName.Parse("agent_1"), _bus, new AddressOptions(),
+            (_, _) => throw new InvalidOperationException("no tun"), _counters, new PacketLog(log, TimeProvider.System), log);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => agent.RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Packets_flow_both_ways_once_started()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        _device!.Read(SamplePackets.EchoRequestV6);
+        await _bus.WaitForAsync("fromAgent.agent_1.ip.tun.packet.raw");
+        await _bus.DeliverAsync("toAgent.agent_1.ip.tun.packet.raw",
+            Encoding.UTF8.GetBytes($$"""{"data": [{{string.Join(",", SamplePackets.EchoRequestV4)}}]}"""));
+        for (var i = 0; i < 200 && _device.Written.IsEmpty; i++) await Task.Delay(10);
+        Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single());
+        await stop.CancelAsync();
+        await run;
+    }
+}

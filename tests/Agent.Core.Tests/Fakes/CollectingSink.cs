@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+
+namespace Agent.Core.Tests.Fakes;
+
+/// <summary>Collects rendered log lines so that tests can assert on what was logged.</summary>
+public sealed class CollectingSink : ILogEventSink
+{
+    public ConcurrentQueue<(LogEventLevel Level, string Text)> Events { get; } = new();
+
+    private static readonly MessageTemplateTextFormatter Format = new("{Message:lj}");
+
+    public void Emit(LogEvent logEvent)
+    {
+        var text = new StringWriter();
+        Format.Format(logEvent, text);
+        Events.Enqueue((logEvent.Level, text.ToString()));
+    }
+
+    public IReadOnlyList<string> Lines => Events.Select(e => e.Text).ToList();
+
+    public static (ILogger Log, CollectingSink Sink) Logger(LogEventLevel level = LogEventLevel.Information)
+    {
+        var sink = new CollectingSink();
+        return (new LoggerConfiguration().MinimumLevel.Is(level).WriteTo.Sink(sink).CreateLogger(), sink);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Agent.Core.Bus;
+
+namespace Agent.Core.Tests.Fakes;
+
+/// <summary>An in-memory bus: records what is published, and lets a test deliver messages to the subscribers.</summary>
+public sealed class FakeBus : IMessageBus
+{
+    private readonly List<(IReadOnlyCollection<string> Keys, MessageHandler Handler)> _subscriptions = [];
+
+    public ConcurrentQueue<(string Key, byte[] Body)> Published { get; } = new();
+
+    /// <summary>When false, publishes fail as they do while the broker is away.</summary>
+    public bool Connected { get; set; } = true;
+
+    public long Reconnects => 0;
+
+    public IReadOnlyList<string> BoundKeys => _subscriptions.SelectMany(s => s.Keys).ToList();
+
+    public ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        if (!Connected) return ValueTask.FromResult(false);
+        Published.Enqueue((routingKey, body.ToArray()));
+        return ValueTask.FromResult(true);
+    }
+
+    public Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken)
+    {
+        lock (_subscriptions) _subscriptions.Add((bindingKeys, handler));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Delivers a message to every subscriber bound to exactly this key (tests use exact keys or '#').</summary>
+    public async Task DeliverAsync(string routingKey, byte[] body)
+    {
+        List<MessageHandler> handlers;
+        lock (_subscriptions)
+            handlers = _subscriptions.Where(s => s.Keys.Any(k => Matches(k, routingKey))).Select(s => s.Handler).ToList();
+        foreach (var handler in handlers) await handler(routingKey, body);
+    }
+
+    public IReadOnlyList<byte[]> BodiesOn(string routingKey) => Published.Where(p => p.Key == routingKey).Select(p => p.Body).ToList();
+
+    public async Task<byte[]> WaitForAsync(string routingKey, int count = 1, int timeoutMs = 5000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            var bodies = BodiesOn(routingKey);
+            if (bodies.Count >= count) return bodies[count - 1];
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"nothing published on {routingKey} (#{count}); published: {string.Join(", ", Published.Select(p => p.Key))}");
+    }
+
+    private static bool Matches(string pattern, string key) =>
+        pattern == key || pattern.EndsWith(".#", StringComparison.Ordinal) && key.StartsWith(pattern[..^1], StringComparison.Ordinal);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,105 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Agent.Core.Protocol;
+
+namespace Agent.Core.Tests.Protocol;
+
+/// <summary>We accept any subset of fields, ignore unknown ones, and read every shape old senders used (PROTOCOL.md 1, 3.1).</summary>
+public sealed class ToleranceTests
+{
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public void Packet_with_only_data_is_read()
+    {
+        Assert.True(PacketMessage.TryRead(Utf8("""{"data": [96, 0]}"""), out var message, out _));
+        Assert.Equal(new byte[] { 96, 0 }, message!.Data);
+        Assert.Null(message.InterfaceName);
+        Assert.Null(message.Timestamp);
+    }
+
+    [Fact]
+    public void Packet_extra_fields_are_ignored_even_nested()
+    {
+        Assert.True(PacketMessage.TryRead(Utf8("""{"x": {"data": [1]}, "data": [7], "y": [1, [2]], "interface_name": "tun3"}"""), out var message, out _));
+        Assert.Equal(new byte[] { 7 }, message!.Data);
+        Assert.Equal("tun3", message.InterfaceName);
+    }
+
+    [Theory]
+    [InlineData("1524036417", 1524036417d)]
+    [InlineData("1524036417.25", 1524036417.25d)]
+    public void Timestamps_may_be_integer_or_fractional(string json, double expected)
+    {
+        Assert.True(PacketMessage.TryRead(Utf8($$"""{"data": [1], "timestamp": {{json}}}"""), out var message, out _));
+        Assert.Equal(expected, message!.Timestamp);
+    }
+
+    [Fact]
+    public void We_write_sub_second_timestamps_and_the_router_integer_ones()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1524036417250);
+        var fine = new ArrayBufferWriter<byte>();
+        PacketMessage.Write(fine, [1], "tun0", at);
+        Assert.Equal(1524036417.25, JsonNode.Parse(fine.WrittenSpan)!["timestamp"]!.GetValue<double>());
+        var whole = new ArrayBufferWriter<byte>();
+        PacketMessage.Write(whole, [1], "tun0", at, integerTimestamp: true);
+        Assert.Equal("1524036417", JsonNode.Parse(whole.WrittenSpan)!["timestamp"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1, 2]")]
+    [InlineData("""{"interface_name": "tun0"}""")]
+    [InlineData("""{"data": "YWJj"}""")]
+    [InlineData("""{"data": [1, 256]}""")]
+    [InlineData("""{"data": [1, -1]}""")]
+    [InlineData("""{"data": [1.5]}""")]
+    [InlineData("""{"data": [1, "2"]}""")]
+    [InlineData("""{"data": [1, 2""")]
+    public void Malformed_packets_are_refused_with_a_reason(string json)
+    {
+        Assert.False(PacketMessage.TryRead(Utf8(json), out var message, out var error));
+        Assert.Null(message);
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void Large_packets_are_read_whole()
+    {
+        var data = Enumerable.Range(0, 9000).Select(i => (byte)i).ToArray();
+        var output = new ArrayBufferWriter<byte>();
+        PacketMessage.Write(output, data, "tun0", DateTimeOffset.UnixEpoch);
+        Assert.True(PacketMessage.TryRead(output.WrittenSpan, out var message, out _));
+        Assert.Equal(data, message!.Data);
+    }
+
+    [Fact]
+    public void Tun_start_with_no_fields_is_read()
+    {
+        Assert.Equal(new TunConfigMessage(), TunConfigMessage.TryParse(Utf8("{}")));
+    }
+
+    [Fact]
+    public void Tun_start_with_list_typed_ipv4_fields_is_read()
+    {
+        var message = TunConfigMessage.TryParse(Utf8("""{"ipv4_host": [10, 2, 0, 7], "ipv4_network": [10, 2, 0, 0], "ipv4_netmask": [255, 255, 255, 0], "unknown": 1}"""))!;
+        Assert.Equal("10.2.0.7", message.Ipv4Host);
+        Assert.Equal("10.2.0.0", message.Ipv4Network);
+        Assert.Equal("255.255.255.0", message.Ipv4Netmask);
+    }
+
+    [Fact]
+    public void Tun_start_with_numeric_host_is_read_as_text()
+    {
+        Assert.Equal("3", TunConfigMessage.TryParse(Utf8("""{"ipv6_host": 3}"""))!.Ipv6Host);
+    }
+
+    [Fact]
+    public void Tun_start_that_is_not_an_object_is_refused()
+    {
+        Assert.Null(TunConfigMessage.TryParse(Utf8("[]")));
+        Assert.Null(TunConfigMessage.TryParse(Utf8("{broken")));
+    }
+}
