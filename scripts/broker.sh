@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# A private RabbitMQ node for tests (STACK.md, "RabbitMQ server").
+#
+#   scripts/broker.sh start NODE PORT [DIST_PORT]   start NODE@localhost on AMQP port PORT
+#   scripts/broker.sh stop  NODE                    stop it and remove its directory
+#   scripts/broker.sh ctl   NODE ARGS...            rabbitmqctl -n NODE@localhost ARGS...
+#
+# Everything lives in /tmp/agent-broker-NODE (owned by the rabbitmq user): data, logs, pid
+# file, an empty plugin list, an empty env file and its own Erlang cookie (HOME points there),
+# so the node shares nothing with a default node the Debian package may run except epmd.
+# The Erlang distribution port defaults to PORT+1000 (keep PORT below 31000 so that both stay
+# out of the kernel's ephemeral range). Progress goes to stderr; `ctl` prints rabbitmqctl's
+# stdout unchanged.
+set -euo pipefail
+
+RABBITMQ_BIN=${RABBITMQ_BIN:-/usr/lib/rabbitmq/bin}
+RUN_USER=${BROKER_RUN_USER:-rabbitmq}
+
+log() { printf 'broker: %s\n' "$*" >&2; }
+die() { printf 'broker: error: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+    cat >&2 <<'EOF'
+usage: scripts/broker.sh start NODE PORT [DIST_PORT]
+       scripts/broker.sh stop NODE
+       scripts/broker.sh ctl NODE ARGS...
+EOF
+    exit 2
+}
+
+check_node_name() {
+    [[ $1 =~ ^[A-Za-z0-9_-]+$ ]] || die "node name '$1' may contain only letters, digits, '-' and '_'"
+}
+
+check_port() {
+    [[ $1 =~ ^[0-9]+$ ]] && (( $1 > 0 && $1 < 65536 )) || die "'$1' is not a TCP port"
+}
+
+node_dir() { printf '/tmp/agent-broker-%s' "$1"; }
+
+# True when something accepts TCP connections on 127.0.0.1:PORT (no ss/netstat needed).
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Runs a RabbitMQ script from $RABBITMQ_BIN as the rabbitmq user with the node's environment.
+# The Debian wrappers in /usr/sbin switch user through `su` with HOME=/var/lib/rabbitmq; we call
+# the real scripts ourselves so that HOME (hence the cookie) and the env file are the node's own.
+run_rabbit() {
+    local node=$1 script=$2; shift 2
+    local dir; dir=$(node_dir "$node")
+    [[ -f $dir/env ]] || die "node '$node' is not running here (no $dir/env); start it with: scripts/broker.sh start $node PORT"
+    local -a envs=()
+    local line
+    while IFS= read -r line; do [[ -n $line ]] && envs+=("$line"); done <"$dir/env"
+    local -a cmd=(env -i "PATH=/usr/sbin:/usr/bin:/sbin:/bin" "LANG=C.UTF-8" "LC_ALL=C.UTF-8"
+                  "HOME=$dir" "${envs[@]}" "$RABBITMQ_BIN/$script" "$@")
+    if [[ $(id -un) == "$RUN_USER" ]]; then
+        (cd "$dir" && "${cmd[@]}")
+    elif [[ $(id -u) == 0 ]]; then
+        (cd "$dir" && runuser -u "$RUN_USER" -- "${cmd[@]}")
+    else
+        die "run as root (or as the $RUN_USER user): the node runs as $RUN_USER"
+    fi
+}
+
+ctl() {
+    local node=$1; shift
+    run_rabbit "$node" rabbitmqctl -n "$node@localhost" "$@"
+}
+
+cmd_start() {
+    (( $# == 2 || $# == 3 )) || usage
+    local node=$1 port=$2
+    check_node_name "$node"; check_port "$port"
+    local dist=${3:-$(( port + 1000 ))}
+    check_port "$dist"
+    [[ -x $RABBITMQ_BIN/rabbitmq-server ]] || die "$RABBITMQ_BIN/rabbitmq-server not found; install it: apt-get install rabbitmq-server"
+    id -u "$RUN_USER" >/dev/null 2>&1 || die "user '$RUN_USER' does not exist; install rabbitmq-server"
+    [[ $(id -u) == 0 || $(id -un) == "$RUN_USER" ]] || die "run as root (or as the $RUN_USER user): the node runs as $RUN_USER"
+    local dir; dir=$(node_dir "$node")
+    [[ ! -e $dir ]] || die "$dir exists: node '$node' is running or was not stopped; run: scripts/broker.sh stop $node"
+    ! port_in_use "$port" || die "port $port is already in use"
+    ! port_in_use "$dist" || die "distribution port $dist is already in use"
+
+    local t0=$SECONDS
+    log "starting node $node@localhost on port $port (distribution $dist) in $dir"
+    mkdir -m 0750 "$dir"
+    mkdir "$dir/mnesia" "$dir/log"
+    printf '[].\n' >"$dir/enabled_plugins"
+    : >"$dir/rabbitmq-env.conf"
+    # Low disk limit: a nearly full CI disk must not block publishers with an alarm.
+    printf 'loopback_users.guest = true\ndisk_free_limit.absolute = 10MB\n' >"$dir/rabbitmq.conf"
+    # Our own cookie, written before anything starts, so server and rabbitmqctl agree on it.
+    (umask 077; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/.erlang.cookie")
+    chmod 0400 "$dir/.erlang.cookie"
+    cat >"$dir/env" <<EOF
+RABBITMQ_NODENAME=$node@localhost
+RABBITMQ_NODE_PORT=$port
+RABBITMQ_DIST_PORT=$dist
+RABBITMQ_MNESIA_BASE=$dir/mnesia
+RABBITMQ_LOG_BASE=$dir/log
+RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+RABBITMQ_CONF_ENV_FILE=$dir/rabbitmq-env.conf
+RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf
+RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config
+RABBITMQ_PID_FILE=$dir/pid
+EOF
+    chown -R "$RUN_USER:" "$dir"
+
+    # Detached processes get the log file, never our stdout: a daemon holding the pipe of the
+    # caller (e.g. `.ci/run | tee`) would keep it open after we exit.
+    if ! run_rabbit "$node" rabbitmq-server -detached >>"$dir/log/startup.log" 2>&1 </dev/null; then
+        cat "$dir/log/startup.log" >&2 || true
+        die "rabbitmq-server failed to start node $node"
+    fi
+    # `await_startup` right after -detached fails (node not registered yet); `wait PIDFILE`
+    # waits for the pid file and then for the app.
+    if ! ctl "$node" wait --timeout 60 "$dir/pid" >>"$dir/log/startup.log" 2>&1 </dev/null; then
+        log "node $node did not come up; its logs follow"
+        tail -n 50 "$dir/log/startup.log" "$dir"/log/*.log >&2 2>/dev/null || true
+        cmd_stop "$node" || true
+        die "node $node did not start within 60 s"
+    fi
+    log "node $node@localhost is up on port $port after $(( SECONDS - t0 )) s"
+}
+
+cmd_stop() {
+    (( $# == 1 )) || usage
+    local node=$1
+    check_node_name "$node"
+    local dir; dir=$(node_dir "$node")
+    if [[ ! -d $dir ]]; then
+        log "node $node: nothing to stop ($dir does not exist)"
+        return 0
+    fi
+    log "stopping node $node@localhost"
+    local pid=""
+    [[ -f $dir/pid ]] && pid=$(tr -dc '0-9' <"$dir/pid")
+    if [[ -f $dir/env ]] && ! ctl "$node" stop ${pid:+"$dir/pid"} >/dev/null 2>&1 </dev/null; then
+        # rabbitmqctl could not reach it; end the Erlang VM we started, by its pid.
+        if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+            log "rabbitmqctl stop failed; killing node process $pid"
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -rf -- "$dir"
+    log "node $node stopped"
+}
+
+(( $# >= 1 )) || usage
+sub=$1; shift
+case $sub in
+    start) cmd_start "$@" ;;
+    stop)  cmd_stop "$@" ;;
+    ctl)
+        (( $# >= 1 )) || usage
+        check_node_name "$1"
+        ctl "$@" </dev/null
+        ;;
+    *) usage ;;
+esac
