@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace Agent.Cli;
+
+/// <summary>The <c>agent</c> command and its subcommands.</summary>
+public static class AgentCommand
+{
+    public static RootCommand Create(TimeProvider time)
+    {
+        var global = new GlobalOptions();
+        var root = new RootCommand("""
+            Connects IoT implementations to each other and to an F-Interop / ioppytest testing backend over RabbitMQ.
+
+            Examples:
+              sudo agent tun --url amqp://user:pass@broker/session --name agent_1
+              agent router --url amqp://user:pass@broker/session
+            """);
+        global.AddTo(root);
+        root.Subcommands.Add(TunCommand.Create(global, time));
+        root.Subcommands.Add(RouterCommand.Create(global, time));
+        return root;
+    }
+}

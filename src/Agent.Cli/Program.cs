@@ -1,0 +1,3 @@
+using Agent.Cli;
+
+return await AgentCommand.Create(TimeProvider.System).Parse(args).InvokeAsync();

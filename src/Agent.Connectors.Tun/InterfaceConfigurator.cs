@@ -1,0 +1,137 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Agent.Core.Connectors;
+
+namespace Agent.Connectors.Tun;
+
+/// <summary>
+/// Configures an interface with the <c>ip</c> command: optionally moves it into a network
+/// namespace, sets MTU and addresses, and brings it up. .NET cannot open netlink sockets here
+/// (STACK.md), and arguments go through an argument list, never a shell (PROTOCOL.md section 9).
+/// </summary>
+public sealed class InterfaceConfigurator
+{
+    private readonly string _ipCommand;
+    private readonly TimeSpan _commandTimeout;
+
+    /// <param name="ipCommand">The ip program to run, looked up on PATH.</param>
+    /// <param name="commandTimeout">Limit for each command; 5 s when null.</param>
+    public InterfaceConfigurator(string ipCommand = "ip", TimeSpan? commandTimeout = null)
+    {
+        _ipCommand = ipCommand;
+        _commandTimeout = commandTimeout ?? TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>
+    /// The argument lists of the ip commands that configure the interface, in order. Once the
+    /// interface is in <paramref name="netns"/>, every later command runs there with <c>-n</c>.
+    /// </summary>
+    public static IReadOnlyList<string[]> Commands(string interfaceName, string? netns, int mtu, IReadOnlyList<InterfaceAddress> addresses)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(interfaceName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(mtu, 68);
+        ArgumentNullException.ThrowIfNull(addresses);
+
+        string[] inNamespace = netns is null ? [] : ["-n", netns];
+        var commands = new List<string[]>();
+        if (netns is not null)
+        {
+            commands.Add(["link", "set", "dev", interfaceName, "netns", netns]);
+        }
+
+        commands.Add([.. inNamespace, "link", "set", "dev", interfaceName, "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        foreach (InterfaceAddress address in addresses)
+        {
+            string cidr = $"{WithoutScope(address.Address)}/{address.PrefixLength}";
+            commands.Add(address.Address.AddressFamily == AddressFamily.InterNetworkV6
+                // nodad: no duplicate address detection delay, the address is usable at once.
+                ? [.. inNamespace, "-6", "addr", "add", cidr, "dev", interfaceName, "nodad"]
+                : [.. inNamespace, "addr", "add", cidr, "dev", interfaceName]);
+        }
+
+        commands.Add([.. inNamespace, "link", "set", "dev", interfaceName, "up"]);
+        return commands;
+    }
+
+    /// <summary>Runs the <see cref="Commands"/> one after another, stopping at the first failure.</summary>
+    /// <exception cref="InterfaceConfigurationException">A command failed, timed out or could not be started.</exception>
+    public async Task ConfigureAsync(
+        string interfaceName, string? netns, int mtu, IReadOnlyList<InterfaceAddress> addresses, CancellationToken cancellationToken)
+    {
+        foreach (string[] arguments in Commands(interfaceName, netns, mtu, addresses))
+        {
+            await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        string commandLine = string.Join(' ', [_ipCommand, .. arguments]);
+        var startInfo = new ProcessStartInfo(_ipCommand)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            throw new InterfaceConfigurationException(
+                $"{commandLine}: cannot run '{_ipCommand}' ({e.Message}); install iproute2", e);
+        }
+
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_commandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillQuietly(process);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new InterfaceConfigurationException(
+                $"{commandLine}: no answer after {_commandTimeout.TotalSeconds:0.#} s");
+        }
+
+        await stdout.ConfigureAwait(false);
+        string error = await stderr.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            string reason = string.Join(' ', error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            throw new InterfaceConfigurationException(
+                $"{commandLine}: {(reason.Length > 0 ? reason : $"exit code {process.ExitCode}")}");
+        }
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+
+    // ip rejects "fe80::1%3"; the interface is named by "dev" anyway.
+    private static IPAddress WithoutScope(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0
+            ? new IPAddress(address.GetAddressBytes())
+            : address;
+}

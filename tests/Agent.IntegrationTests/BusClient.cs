@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Agent.IntegrationTests;
+
+/// <summary>A plain RabbitMQ client, as the ioppytest backend is one: publishes bodies and collects what arrives on its keys.</summary>
+public sealed class BusClient : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly ConcurrentQueue<(string Key, byte[] Body)> _received = new();
+
+    private BusClient(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<BusClient> ConnectAsync(string url, params string[] bindingKeys)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(url) }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        var client = new BusClient(connection, channel);
+        var queue = await channel.QueueDeclareAsync("", false, true, true);
+        foreach (var key in bindingKeys) await channel.QueueBindAsync(queue.QueueName, "amq.topic", key);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, e) =>
+        {
+            client._received.Enqueue((e.RoutingKey, e.Body.ToArray()));
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue.QueueName, true, consumer);
+        return client;
+    }
+
+    public IReadOnlyList<(string Key, byte[] Body)> Received => _received.ToList();
+
+    public async Task PublishAsync(string routingKey, string json) =>
+        await PublishAsync(routingKey, Encoding.UTF8.GetBytes(json));
+
+    public async Task PublishAsync(string routingKey, byte[] body) =>
+        await _channel.BasicPublishAsync("amq.topic", routingKey, false, new BasicProperties { ContentType = "application/json" }, body);
+
+    public static string PacketJson(byte[] data) =>
+        $$"""{"_api_version": "1.2.15", "data": [{{string.Join(", ", data)}}], "interface_name": "tun0", "timestamp": 1}""";
+
+    public static byte[] DataOf(byte[] body) =>
+        JsonNode.Parse(body)!["data"]!.AsArray().Select(n => (byte)n!.GetValue<int>()).ToArray();
+
+    /// <summary>Waits for a message on <paramref name="routingKey"/> whose body satisfies <paramref name="accept"/>.</summary>
+    public async Task<byte[]> WaitForAsync(string routingKey, Func<byte[], bool>? accept = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var (key, body) in _received)
+                if (key == routingKey && (accept?.Invoke(body) ?? true)) return body;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"nothing matching on {routingKey}; got: {string.Join(", ", _received.Select(r => r.Key))}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.CloseAsync();
+        _connection.Dispose();
+    }
+}

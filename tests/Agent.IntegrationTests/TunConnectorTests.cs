@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Threading.Channels;
+using Agent.Connectors.Tun;
+using Agent.Core.Connectors;
+using Agent.Core.Relay;
+
+namespace Agent.IntegrationTests;
+
+/// <summary>
+/// A real TUN interface in a private network namespace: the kernel on the other side answers
+/// pings, so a reply read from <see cref="TunConnector.Frames"/> proves both directions work.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class TunConnectorTests
+{
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly InterfaceAddress[] Addresses =
+    [
+        new(IPAddress.Parse("bbbb::1"), 64),
+        new(IPAddress.Parse("fe80::1"), 64),
+        new(IPAddress.Parse("10.2.0.1"), 24),
+    ];
+
+    [Fact]
+    public async Task Interface_is_created_in_the_namespace_with_mtu_addresses_and_up()
+    {
+        await using Netns netns = await Netns.CreateAsync("agtest-tun");
+        await using TunConnector tun = await TunConnector.OpenAsync(
+            new TunInterfaceOptions(Mtu: 1400, Netns: netns.Name), Addresses, CancellationToken.None);
+
+        Assert.Matches("^tun[0-9]+$", tun.InterfaceName);
+        Assert.Equal(netns.Name, tun.Netns);
+        Assert.Equal(1400, tun.Mtu);
+        Assert.Equal(Addresses, tun.Addresses);
+
+        string addresses = (await netns.IpAsync("-o", "addr", "show", "dev", tun.InterfaceName)).EnsureSuccess().StandardOutput;
+        Assert.Contains("inet6 bbbb::1/64 ", addresses);
+        Assert.Contains("inet6 fe80::1/64 ", addresses);
+        Assert.Contains("inet 10.2.0.1/24 ", addresses);
+        Assert.DoesNotContain("tentative", addresses); // usable at once (nodad; a NOARP TUN skips DAD anyway)
+
+        string link = (await netns.IpAsync("-o", "link", "show", "dev", tun.InterfaceName)).EnsureSuccess().StandardOutput;
+        Assert.Contains("UP", LinkFlags(link));
+        Assert.Contains(" mtu 1400 ", link);
+
+        // Moved, not copied: the agent's own namespace no longer has it.
+        Assert.False((await Command.RunAsync("ip", "link", "show", "dev", tun.InterfaceName)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Kernel_answers_an_icmpv6_echo_written_to_the_interface()
+    {
+        await using Netns netns = await Netns.CreateAsync("agtest-tun");
+        await using TunConnector tun = await TunConnector.OpenAsync(
+            new TunInterfaceOptions(Netns: netns.Name), Addresses, CancellationToken.None);
+        IPAddress peer = IPAddress.Parse("bbbb::2"), local = IPAddress.Parse("bbbb::1");
+        byte[] payload = "agent tun test v6"u8.ToArray();
+
+        Assert.True(await tun.WriteAsync(IcmpPackets.EchoRequestV6(peer, local, 0x1234, 7, payload), CancellationToken.None));
+
+        IcmpEcho reply = await ReceiveEchoReplyAsync(tun, peer, local, 0x1234, 7);
+        Assert.Equal(local, reply.Source);
+        Assert.Equal(peer, reply.Destination);
+        Assert.Equal(payload, reply.Payload);
+        Assert.Equal(0, tun.WriteFailures);
+    }
+
+    [Fact]
+    public async Task Kernel_answers_an_icmpv4_echo_and_frames_carry_the_injected_time()
+    {
+        var readAt = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        await using Netns netns = await Netns.CreateAsync("agtest-tun");
+        await using TunConnector tun = await TunConnector.OpenAsync(
+            new TunInterfaceOptions(Netns: netns.Name), Addresses, counters: null, new FixedTime(readAt), CancellationToken.None);
+        IPAddress peer = IPAddress.Parse("10.2.0.2"), local = IPAddress.Parse("10.2.0.1");
+        byte[] payload = "agent tun test v4"u8.ToArray();
+
+        Assert.True(await tun.WriteAsync(IcmpPackets.EchoRequestV4(peer, local, 0x4321, 3, payload), CancellationToken.None));
+
+        Frame frame = await ReceiveFrameAsync(tun, data => IcmpPackets.IsEchoReplyTo(data, peer, local, 0x4321, 3));
+        Assert.True(IcmpPackets.TryParseEcho(frame.Data, out IcmpEcho reply));
+        Assert.Equal(payload, reply.Payload);
+        Assert.Equal(readAt, frame.CapturedAt);
+    }
+
+    [Fact]
+    public async Task Dispose_is_quick_removes_the_interface_and_completes_frames()
+    {
+        await using Netns netns = await Netns.CreateAsync("agtest-tun");
+        TunConnector tun = await TunConnector.OpenAsync(
+            new TunInterfaceOptions(Netns: netns.Name), Addresses, CancellationToken.None);
+        (await netns.IpAsync("link", "show", "dev", tun.InterfaceName)).EnsureSuccess();
+
+        var watch = Stopwatch.StartNew();
+        await tun.DisposeAsync();
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"dispose took {watch.Elapsed}");
+        Assert.False((await netns.IpAsync("link", "show", "dev", tun.InterfaceName)).Succeeded, "the interface is still there");
+        await DrainAsync(tun.Frames).WaitAsync(TimeSpan.FromSeconds(1)); // frames read before the dispose may still be queued
+        Assert.False(await tun.Frames.WaitToReadAsync());
+
+        await tun.DisposeAsync(); // idempotent
+        await Assert.ThrowsAsync<ObjectDisposedException>(
+            async () => await tun.WriteAsync(new byte[40], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_fixed_name_is_used_exactly()
+    {
+        string name = $"tunagt{Environment.ProcessId % 1000}";
+        await using Netns netns = await Netns.CreateAsync("agtest-tun");
+        await using TunConnector tun = await TunConnector.OpenAsync(
+            new TunInterfaceOptions(NamePattern: name, Netns: netns.Name), Addresses, CancellationToken.None);
+
+        Assert.Equal(name, tun.InterfaceName);
+        (await netns.IpAsync("link", "show", "dev", name)).EnsureSuccess();
+    }
+
+    [Fact]
+    public void A_name_in_use_is_refused_with_a_clear_message()
+    {
+        string name = $"tunagb{Environment.ProcessId % 1000}";
+        // Left down and unconfigured in the agent's namespace; it vanishes when closed.
+        using TunDevice first = TunDevice.Open(name);
+
+        var e = Assert.Throws<TunUnavailableException>(() => TunDevice.Open(name));
+
+        Assert.Equal(16, e.Errno); // EBUSY
+        Assert.Contains(name, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task A_failed_configuration_reports_the_command_and_removes_the_interface()
+    {
+        string name = $"tunagf{Environment.ProcessId % 1000}";
+        string missing = $"agtest-missing-{Environment.ProcessId}";
+
+        var e = await Assert.ThrowsAsync<InterfaceConfigurationException>(() => TunConnector.OpenAsync(
+            new TunInterfaceOptions(NamePattern: name, Netns: missing), Addresses, CancellationToken.None));
+
+        Assert.StartsWith($"ip link set dev {name} netns {missing}: ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False((await Command.RunAsync("ip", "link", "show", "dev", name)).Succeeded, "the interface was left behind");
+    }
+
+    [Fact]
+    public async Task Frames_nobody_reads_are_dropped_and_counted()
+    {
+        var counters = new TrafficCounters();
+        await using Netns netns = await Netns.CreateAsync("agtest-tun");
+        await using TunConnector tun = await TunConnector.OpenAsync(
+            new TunInterfaceOptions(Netns: netns.Name), Addresses, counters, TimeProvider.System, CancellationToken.None);
+        IPAddress peer = IPAddress.Parse("10.2.0.2"), local = IPAddress.Parse("10.2.0.1");
+
+        // Each request makes the kernel send one reply. Batches stay below the interface's transmit
+        // queue (txqueuelen 500), which would otherwise drop replies before our reader sees them.
+        var deadline = Stopwatch.StartNew();
+        ushort sequence = 0;
+        while (tun.UplinkOverflowDrops == 0 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                await tun.WriteAsync(IcmpPackets.EchoRequestV4(peer, local, 9, sequence++, []), CancellationToken.None);
+            }
+
+            await Task.Delay(5);
+        }
+
+        await tun.DisposeAsync(); // stops the reader, so the counts below are final
+        Assert.True(tun.UplinkOverflowDrops > 0, $"no drops counted after {sequence} requests; {tun.Frames.Count} frames queued");
+        Assert.Equal(4096, tun.Frames.Count);
+        Assert.Equal(tun.UplinkOverflowDrops, counters.Drops[DropReasons.UplinkOverflow]);
+        Assert.Equal(0, tun.WriteFailures);
+    }
+
+    private static async Task<IcmpEcho> ReceiveEchoReplyAsync(TunConnector tun, IPAddress requestSource, IPAddress requestDestination, ushort identifier, ushort sequence)
+    {
+        Frame frame = await ReceiveFrameAsync(
+            tun, data => IcmpPackets.IsEchoReplyTo(data, requestSource, requestDestination, identifier, sequence));
+        Assert.True(IcmpPackets.TryParseEcho(frame.Data, out IcmpEcho reply));
+        return reply;
+    }
+
+    /// <summary>The first frame that matches, skipping what the kernel sends on its own (MLD reports, router solicitations).</summary>
+    private static async Task<Frame> ReceiveFrameAsync(TunConnector tun, Func<byte[], bool> matches)
+    {
+        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        var skipped = new List<string>();
+        try
+        {
+            while (true)
+            {
+                Frame frame = await tun.Frames.ReadAsync(timeout.Token);
+                if (matches(frame.Data))
+                {
+                    return frame;
+                }
+
+                skipped.Add(Convert.ToHexString(frame.Data.AsSpan(0, Math.Min(frame.Data.Length, 48))));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"no matching frame within {ReplyTimeout}; skipped {skipped.Count}: {string.Join(", ", skipped)}");
+            throw;
+        }
+    }
+
+    private static async Task DrainAsync(ChannelReader<Frame> frames)
+    {
+        while (frames.TryRead(out _))
+        {
+        }
+
+        await frames.Completion;
+    }
+
+    /// <summary>The flags between the angle brackets of <c>ip -o link show</c>, e.g. POINTOPOINT,NOARP,UP,LOWER_UP.</summary>
+    private static string[] LinkFlags(string ipLinkLine)
+    {
+        int start = ipLinkLine.IndexOf('<') + 1;
+        int end = ipLinkLine.IndexOf('>', start);
+        return ipLinkLine[start..end].Split(',');
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
