@@ -30,7 +30,6 @@ public static class CommandRunner
         }
         catch (Exception e) when (e is BusUnreachableException or AgentStartException or TunUnavailableException or InterfaceConfigurationException)
         {
-            log?.Error("{Message}", e.Message);
             await Console.Error.WriteLineAsync($"agent {subcommand}: {e.Message}");
             return 1;
         }

@@ -44,9 +44,10 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public static AgentProcess Start(string label, params string[] arguments) => Start(label, arguments, new Dictionary<string, string>());
 
-    public static AgentProcess Start(string label, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts the agent, or <paramref name="program"/> with the agent's path among its arguments (setpriv ...).</summary>
+    public static AgentProcess Start(string label, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? program = null)
     {
-        var startInfo = new ProcessStartInfo(ExecutablePath)
+        var startInfo = new ProcessStartInfo(program ?? ExecutablePath)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
