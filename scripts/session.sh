@@ -1,0 +1,59 @@
+# Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router and
+# two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces.
+# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
+NODE="agent-session-$$"
+PORT=$(( 24000 + $$ % 1000 ))
+NS1=${NS1:-demo-agent1}
+NS2=${NS2:-demo-agent2}
+URL="amqp://guest:guest@localhost:$PORT/session"
+AGENT="$OUT/bin/agent"
+session_pids=()
+
+say() { printf '\n== %s\n' "$*"; }
+
+session_start() {
+    [[ $(id -u) == 0 ]] || { echo "run as root (TUN interfaces and network namespaces need it)" >&2; exit 1; }
+    if { ! command -v rabbitmq-server >/dev/null 2>&1 && [[ ! -x /usr/sbin/rabbitmq-server ]]; } || ! command -v ping >/dev/null 2>&1; then
+        say "installing rabbitmq-server, iproute2, iputils-ping"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server iproute2 iputils-ping </dev/null
+    fi
+
+    say "building the agent"
+    dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+
+    say "starting a private RabbitMQ node on port $PORT"
+    bash "$ROOT/scripts/broker.sh" start "$NODE" "$PORT"
+    bash "$ROOT/scripts/broker.sh" ctl "$NODE" add_vhost session >/dev/null
+    bash "$ROOT/scripts/broker.sh" ctl "$NODE" set_permissions -p session guest '.*' '.*' '.*' >/dev/null
+
+    for ns in "$NS1" "$NS2"; do
+        ip netns del "$ns" 2>/dev/null || true
+        ip netns add "$ns"
+        ip -n "$ns" link set lo up
+    done
+
+    say "starting router, agent_1 (namespace $NS1) and agent_2 (namespace $NS2)"
+    "$AGENT" router --url "$URL" "$@" >"$OUT/router.log" 2>&1 & session_pids+=($!)
+    "$AGENT" tun --url "$URL" --name agent_1 --netns "$NS1" "$@" >"$OUT/agent_1.log" 2>&1 & session_pids+=($!)
+    "$AGENT" tun --url "$URL" --name agent_2 --netns "$NS2" "$@" >"$OUT/agent_2.log" 2>&1 & session_pids+=($!)
+    for ns in "$NS1" "$NS2"; do
+        for _ in $(seq 100); do ip -n "$ns" -o addr show | grep -q "inet6 bbbb::" && break; sleep 0.1; done
+        ip -n "$ns" -o addr show | grep "inet6 bbbb::" | awk '{print "  " $2 " " $4}' || { cat "$OUT"/*.log; exit 1; }
+    done
+}
+
+session_stop() {
+    trap - EXIT INT TERM
+    say "tearing down"
+    for pid in "${session_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${session_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    grep -h -E "Stopped|Counters" "$OUT"/*.log 2>/dev/null | sed 's/^/  /' || true
+    ip netns del "$NS1" 2>/dev/null || true
+    ip netns del "$NS2" 2>/dev/null || true
+    bash "$ROOT/scripts/broker.sh" stop "$NODE" 2>/dev/null || true
+    echo "logs kept in $OUT"
+}
