@@ -108,13 +108,11 @@ public sealed unsafe class TunDevice : IDisposable
             throw new ArgumentException("the buffer must not be empty", nameof(buffer));
         }
 
-        bool tunAdded = false, shutdownAdded = false;
         try
         {
-            _tun.DangerousAddRef(ref tunAdded);
-            _shutdown.DangerousAddRef(ref shutdownAdded);
-            int tunFd = (int)_tun.DangerousGetHandle();
-            int shutdownFd = (int)_shutdown.DangerousGetHandle();
+            using var fds = new FdLease(this);
+            int tunFd = fds.Tun;
+            int shutdownFd = fds.Shutdown;
 
             fixed (byte* p = buffer)
             {
@@ -153,18 +151,6 @@ public sealed unsafe class TunDevice : IDisposable
             // Dispose ran before this read took its references: same as a signalled shutdown.
             return 0;
         }
-        finally
-        {
-            if (shutdownAdded)
-            {
-                _shutdown.DangerousRelease();
-            }
-
-            if (tunAdded)
-            {
-                _tun.DangerousRelease();
-            }
-        }
     }
 
     /// <summary>
@@ -180,54 +166,37 @@ public sealed unsafe class TunDevice : IDisposable
             return false;
         }
 
-        bool tunAdded = false, shutdownAdded = false;
-        try
-        {
-            _tun.DangerousAddRef(ref tunAdded);
-            _shutdown.DangerousAddRef(ref shutdownAdded);
-            int tunFd = (int)_tun.DangerousGetHandle();
-            int shutdownFd = (int)_shutdown.DangerousGetHandle();
+        using var fds = new FdLease(this);
+        int tunFd = fds.Tun;
+        int shutdownFd = fds.Shutdown;
 
-            fixed (byte* p = packet)
+        fixed (byte* p = packet)
+        {
+            bool waited = false;
+            while (true)
             {
-                bool waited = false;
-                while (true)
+                nint n = LibC.Write(tunFd, p, (nuint)packet.Length);
+                if (n >= 0)
                 {
-                    nint n = LibC.Write(tunFd, p, (nuint)packet.Length);
-                    if (n >= 0)
-                    {
-                        return n == packet.Length;
-                    }
-
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == LibC.EINTR)
-                    {
-                        continue;
-                    }
-
-                    if (errno != LibC.EAGAIN || waited)
-                    {
-                        return false;
-                    }
-
-                    waited = true;
-                    if (WaitForTunOrShutdown(tunFd, shutdownFd, LibC.POLLOUT, WriteWaitMilliseconds))
-                    {
-                        return false;
-                    }
+                    return n == packet.Length;
                 }
-            }
-        }
-        finally
-        {
-            if (shutdownAdded)
-            {
-                _shutdown.DangerousRelease();
-            }
 
-            if (tunAdded)
-            {
-                _tun.DangerousRelease();
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.EINTR)
+                {
+                    continue;
+                }
+
+                if (errno != LibC.EAGAIN || waited)
+                {
+                    return false;
+                }
+
+                waited = true;
+                if (WaitForTunOrShutdown(tunFd, shutdownFd, LibC.POLLOUT, WriteWaitMilliseconds))
+                {
+                    return false;
+                }
             }
         }
     }
@@ -322,5 +291,42 @@ public sealed unsafe class TunDevice : IDisposable
             _ => $"cannot create TUN interface '{namePattern}': {LibC.Describe(errno)}",
         };
         return new TunUnavailableException(message, errno);
+    }
+
+    /// <summary>
+    /// Holds both fds open for the length of one call, so that <see cref="Dispose"/> never closes
+    /// them under a running read or write.
+    /// </summary>
+    private ref struct FdLease
+    {
+        private readonly TunDevice _device;
+        private bool _tunAdded;
+        private bool _shutdownAdded;
+
+        public FdLease(TunDevice device)
+        {
+            _device = device;
+            try
+            {
+                device._tun.DangerousAddRef(ref _tunAdded);
+                device._shutdown.DangerousAddRef(ref _shutdownAdded);
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        public readonly int Tun => (int)_device._tun.DangerousGetHandle();
+
+        public readonly int Shutdown => (int)_device._shutdown.DangerousGetHandle();
+
+        public void Dispose()
+        {
+            if (_shutdownAdded) _device._shutdown.DangerousRelease();
+            if (_tunAdded) _device._tun.DangerousRelease();
+            _shutdownAdded = _tunAdded = false;
+        }
     }
 }
