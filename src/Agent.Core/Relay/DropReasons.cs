@@ -29,4 +29,19 @@ public static class DropReasons
 
     /// <summary>The router was told to drop it (<c>routing.lossy.link.start</c>).</summary>
     public const string Lossy = "lossy";
+
+    /// <summary>An HDLC frame whose FCS-16 does not check.</summary>
+    public const string BadFcs = "bad-fcs";
+
+    /// <summary>A serial frame with an escape byte followed by a byte that may not follow it.</summary>
+    public const string BadEscape = "bad-escape";
+
+    /// <summary>A frame longer than the largest one allowed (<c>--max-frame</c>, or the decoder's limit).</summary>
+    public const string Oversize = "oversize";
+
+    /// <summary>A serial frame whose first byte says neither IPv6, IPv4, command, query nor text (PROTOCOL.md 8).</summary>
+    public const string UnknownFirstByte = "unknown-first-byte";
+
+    /// <summary>A downlink frame that arrived while the serial device was absent (unplugged).</summary>
+    public const string DeviceAbsent = "device-absent";
 }
