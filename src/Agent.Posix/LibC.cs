@@ -1,15 +1,17 @@
 using System.Runtime.InteropServices;
 
-namespace Agent.Connectors.Tun;
+namespace Agent.Posix;
 
 /// <summary>
-/// The few libc calls a TUN device needs. FileStream and RandomAccess cannot be used on the
-/// TUN fd (a pending read can be neither cancelled nor unblocked), see STACK.md "TUN from .NET".
+/// The few libc calls the TUN and serial devices need. FileStream and RandomAccess cannot be used
+/// on their fds (a pending read can be neither cancelled nor unblocked, STACK.md "TUN from .NET"),
+/// and System.IO.Ports hangs in Write and Dispose once a serial device goes away.
 /// Constants are the Linux values, the same on x86-64 and arm64.
 /// </summary>
-internal static unsafe partial class LibC
+public static unsafe partial class LibC
 {
     public const int O_RDWR = 0x2;
+    public const int O_NOCTTY = 0x100;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
 
@@ -34,12 +36,7 @@ internal static unsafe partial class LibC
     public const int EBUSY = 16;
     public const int ENODEV = 19;
     public const int EINVAL = 22;
-
-    public const uint TUNSETIFF = 0x400454ca;
-    public const short IFF_TUN = 0x0001;
-    public const short IFF_NO_PI = 0x1000;
-    public const int IfReqSize = 40;
-    public const int IfNameSize = 16;
+    public const int EIO = 5;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

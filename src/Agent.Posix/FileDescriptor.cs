@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace Agent.Connectors.Tun;
+namespace Agent.Posix;
 
 /// <summary>
 /// An owned Linux file descriptor. Being a SafeHandle, it is closed only once every user that
 /// took a reference (DangerousAddRef) has released it, so a reader still inside poll() or
 /// read() never sees its fd closed and reused under it.
 /// </summary>
-internal sealed class FileDescriptor : SafeHandle
+public sealed class FileDescriptor : SafeHandle
 {
     public FileDescriptor(int fd)
         : base(invalidHandleValue: -1, ownsHandle: true)
