@@ -72,7 +72,7 @@ public sealed class TunConnector : IConnector
     /// <inheritdoc cref="OpenAsync(TunInterfaceOptions, IReadOnlyList{InterfaceAddress}, CancellationToken)" />
     /// <param name="counters">
     /// The agent's counters: uplink overflow is also counted there, as <see cref="DropReasons.UplinkOverflow"/>.
-    /// Refused writes are not: the caller sees them as false from <see cref="WriteAsync"/>.
+    /// Refused writes are not: the caller sees them in what <see cref="WriteAsync"/> returns.
     /// </param>
     /// <param name="timeProvider">Stamps each frame's <see cref="Frame.CapturedAt"/>.</param>
     public static async Task<TunConnector> OpenAsync(
@@ -105,24 +105,25 @@ public sealed class TunConnector : IConnector
     }
 
     /// <summary>
-    /// Writes one packet to the interface. Returns false, and counts it in <see cref="WriteFailures"/>,
-    /// when the device refused it; never throws for one packet: one lost packet must not stop the relay.
+    /// Writes one packet to the interface. Returns <see cref="DropReasons.DeviceWrite"/>, and counts it in
+    /// <see cref="WriteFailures"/>, when the device refused it; never throws for one packet: one lost
+    /// packet must not stop the relay.
     /// </summary>
-    public ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    public ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         if (cancellationToken.IsCancellationRequested)
         {
-            return ValueTask.FromCanceled<bool>(cancellationToken);
+            return ValueTask.FromCanceled<string?>(cancellationToken);
         }
 
         if (_device.TryWrite(frame.Span))
         {
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult<string?>(null);
         }
 
         Interlocked.Increment(ref _writeFailures);
-        return ValueTask.FromResult(false);
+        return ValueTask.FromResult<string?>(DropReasons.DeviceWrite);
     }
 
     /// <summary>Stops the reader, closes the device (the kernel removes the interface) and completes <see cref="Frames"/>.</summary>

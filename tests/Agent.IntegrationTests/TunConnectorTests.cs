@@ -58,7 +58,7 @@ public sealed class TunConnectorTests
         IPAddress peer = IPAddress.Parse("bbbb::2"), local = IPAddress.Parse("bbbb::1");
         byte[] payload = "agent tun test v6"u8.ToArray();
 
-        Assert.True(await tun.WriteAsync(IcmpPackets.EchoRequestV6(peer, local, 0x1234, 7, payload), CancellationToken.None));
+        Assert.Null(await tun.WriteAsync(IcmpPackets.EchoRequestV6(peer, local, 0x1234, 7, payload), CancellationToken.None));
 
         IcmpEcho reply = await ReceiveEchoReplyAsync(tun, peer, local, 0x1234, 7);
         Assert.Equal(local, reply.Source);
@@ -77,7 +77,7 @@ public sealed class TunConnectorTests
         IPAddress peer = IPAddress.Parse("10.2.0.2"), local = IPAddress.Parse("10.2.0.1");
         byte[] payload = "agent tun test v4"u8.ToArray();
 
-        Assert.True(await tun.WriteAsync(IcmpPackets.EchoRequestV4(peer, local, 0x4321, 3, payload), CancellationToken.None));
+        Assert.Null(await tun.WriteAsync(IcmpPackets.EchoRequestV4(peer, local, 0x4321, 3, payload), CancellationToken.None));
 
         Frame frame = await ReceiveFrameAsync(tun, data => IcmpPackets.IsEchoReplyTo(data, peer, local, 0x4321, 3));
         Assert.True(IcmpPackets.TryParseEcho(frame.Data, out IcmpEcho reply));

@@ -129,7 +129,7 @@ public sealed class TunAgent
             if (_settings is not null) return;
             var connector = await _open(settings, _stopping);
             _connector = connector;
-            _relay = new PacketRelay(_bus, connector, Topics.IpPacketUp(_name), IpPacket.IsWellFormed, _counters, _packetLog);
+            _relay = new PacketRelay(_bus, connector, Topics.IpPacketUp(_name), FrameVerdict.IpPacketCheck, _counters, _packetLog);
             _relayTask = _relay.RunAsync(_stopping);
             _settings = settings;
             _log.Information("Interface {Interface} is up: {Settings}", connector.InterfaceName, settings);

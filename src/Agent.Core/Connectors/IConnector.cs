@@ -14,6 +14,9 @@ public interface IConnector : IAsyncDisposable
     /// <summary>Frames read from the device, in arrival order. Completes when the connector is disposed.</summary>
     ChannelReader<Frame> Frames { get; }
 
-    /// <summary>Writes one whole frame to the device; false when the device refused it (the caller counts the drop).</summary>
-    ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes one whole frame to the device. Returns null when it was written, else why not, as a
+    /// <see cref="Relay.DropReasons"/> name (the caller counts the drop): the device refused it, or is absent.
+    /// </summary>
+    ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
 }

@@ -36,11 +36,12 @@ public sealed class PacketLog : IDisposable
             _log.Information("{Direction} #{Count} {Length} B {Packet}", direction, count, packet.Length, IpPacket.Describe(packet));
     }
 
-    /// <summary>One dropped message or frame, with where it came from and why.</summary>
-    public void Dropped(string source, string reason, string detail)
+    /// <summary>One dropped message or frame, with where it came from and why; a quiet drop is logged at debug level.</summary>
+    public void Dropped(string source, string reason, string detail, bool quiet = false)
     {
-        if (!_log.IsEnabled(LogEventLevel.Warning) || !TakeLine()) return;
-        _log.Warning("Dropped {Source}: {Reason} ({Detail})", source, reason, detail);
+        var level = quiet ? LogEventLevel.Debug : LogEventLevel.Warning;
+        if (!_log.IsEnabled(level) || !TakeLine()) return;
+        _log.Write(level, "Dropped {Source}: {Reason} ({Detail})", source, reason, detail);
     }
 
     private bool TakeLine()

@@ -63,10 +63,11 @@ public sealed class PacketRelay
             _packetLog.Dropped(routingKey, DropReasons.MalformedJson, error);
             return;
         }
-        if (!_check(message!.Data, out var reason))
+        var verdict = _check(message!.Data);
+        if (!verdict.Accepted)
         {
-            _counters.CountDrop(DropReasons.NotIpPacket);
-            _packetLog.Dropped(routingKey, DropReasons.NotIpPacket, reason);
+            _counters.CountDrop(verdict.DropReason!);
+            _packetLog.Dropped(routingKey, verdict.DropReason!, verdict.Detail, verdict.Quiet);
             return;
         }
         if (!_downlink.Writer.TryWrite(message.Data))
@@ -84,7 +85,8 @@ public sealed class PacketRelay
             await foreach (var frame in _connector.Frames.ReadAllAsync(cancellationToken))
             {
                 body.ResetWrittenCount();
-                PacketMessage.Write(body, frame.Data, _connector.InterfaceName, frame.CapturedAt);
+                PacketMessage.Write(body, frame.Data, _connector.InterfaceName, frame.CapturedAt,
+                    dataSlip: frame.Wire, withDataSlip: frame.Wire is not null);
                 if (await _bus.TryPublishAsync(_upKey, body.WrittenMemory, cancellationToken))
                 {
                     var count = _counters.CountUp(frame.Data.Length);
@@ -106,13 +108,13 @@ public sealed class PacketRelay
     {
         await foreach (var packet in _downlink.Reader.ReadAllAsync(cancellationToken))
         {
-            if (await _connector.WriteAsync(packet, cancellationToken))
-                _packetLog.Packet("down", _counters.CountDown(packet.Length), packet);
-            else
+            if (await _connector.WriteAsync(packet, cancellationToken) is { } reason)
             {
-                _counters.CountDrop(DropReasons.DeviceWrite);
-                _packetLog.Dropped(_connector.InterfaceName, DropReasons.DeviceWrite, "the device refused the write");
+                _counters.CountDrop(reason);
+                _packetLog.Dropped(_connector.InterfaceName, reason, "the device did not take the frame");
             }
+            else
+                _packetLog.Packet("down", _counters.CountDown(packet.Length), packet);
         }
     }
 }

@@ -22,11 +22,11 @@ public sealed class MemoryConnector(string interfaceName = "tun0") : IConnector
 
     public void Read(byte[] frame, DateTimeOffset? at = null) => _frames.Writer.TryWrite(new Frame(frame, at ?? DateTimeOffset.UtcNow));
 
-    public ValueTask<bool> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    public ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        if (!AcceptWrites) return ValueTask.FromResult(false);
+        if (!AcceptWrites) return ValueTask.FromResult<string?>(Agent.Core.Relay.DropReasons.DeviceWrite);
         Written.Enqueue(frame.ToArray());
-        return ValueTask.FromResult(true);
+        return ValueTask.FromResult<string?>(null);
     }
 
     public ValueTask DisposeAsync()

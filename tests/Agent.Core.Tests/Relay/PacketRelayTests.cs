@@ -24,7 +24,7 @@ public sealed class PacketRelayTests : IAsyncLifetime
     {
         (var log, _logSink) = CollectingSink.Logger();
         _packetLog = new PacketLog(log, TimeProvider.System);
-        _relay = new PacketRelay(_bus, _device, Up, IpPacket.IsWellFormed, _counters, _packetLog, downlinkCapacity: 4);
+        _relay = new PacketRelay(_bus, _device, Up, FrameVerdict.IpPacketCheck, _counters, _packetLog, downlinkCapacity: 4);
     }
 
     public Task InitializeAsync()
@@ -95,7 +95,7 @@ public sealed class PacketRelayTests : IAsyncLifetime
         var bus = new FakeBus();
         var device = new MemoryConnector();
         var counters = new TrafficCounters();
-        var relay = new PacketRelay(bus, device, Up, IpPacket.IsWellFormed, counters, _packetLog, downlinkCapacity: 4);
+        var relay = new PacketRelay(bus, device, Up, FrameVerdict.IpPacketCheck, counters, _packetLog, downlinkCapacity: 4);
         // Not running: nothing drains the queue.
         for (var i = 0; i < 10; i++) relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
         Assert.Equal(6, counters.Drops[DropReasons.Backlog]);
