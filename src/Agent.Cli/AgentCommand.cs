@@ -13,10 +13,12 @@ public static class AgentCommand
 
             Examples:
               sudo agent tun --url amqp://user:pass@broker/session --name agent_1
+              agent serial --port /dev/ttyUSB0 --baud 115200 --name agent_3 --url amqp://user:pass@broker/session
               agent router --url amqp://user:pass@broker/session
             """);
         global.AddTo(root);
         root.Subcommands.Add(TunCommand.Create(global, time));
+        root.Subcommands.Add(SerialCommand.Create(global, time));
         root.Subcommands.Add(RouterCommand.Create(global, time));
         return root;
     }

@@ -28,7 +28,8 @@ public static class CommandRunner
             await Console.Error.WriteLineAsync($"agent {subcommand}: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is BusUnreachableException or AgentStartException or TunUnavailableException or InterfaceConfigurationException)
+        catch (Exception e) when (e is BusUnreachableException or AgentStartException or TunUnavailableException or InterfaceConfigurationException
+            or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"agent {subcommand}: {e.Message}");
             return 1;

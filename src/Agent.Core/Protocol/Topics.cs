@@ -19,6 +19,11 @@ public static class Topics
     public static string IpPacketUp(AgentName name) => $"fromAgent.{name}.{IpPacketSuffix}";
     public static string IpPacketDown(AgentName name) => $"toAgent.{name}.{IpPacketSuffix}";
 
+    public static string SerialStart(AgentName name) => $"toAgent.{name}.802154.serial.start";
+    public static string SerialStarted(AgentName name) => $"fromAgent.{name}.802154.serial.started";
+    public static string SerialPacketUp(AgentName name) => $"fromAgent.{name}.{SerialPacketSuffix}";
+    public static string SerialPacketDown(AgentName name) => $"toAgent.{name}.{SerialPacketSuffix}";
+
     /// <summary>Splits <c>fromAgent.&lt;name&gt;.&lt;rest&gt;</c>; false for any other key.</summary>
     public static bool TryParseFromAgent(string routingKey, out string name, out string rest)
     {

@@ -42,6 +42,9 @@ public static class DropReasons
     /// <summary>A serial frame whose first byte says neither IPv6, IPv4, command, query nor text (PROTOCOL.md 8).</summary>
     public const string UnknownFirstByte = "unknown-first-byte";
 
+    /// <summary>A downlink packet for an address that is not the mote's (hub routing sends a serial agent everything).</summary>
+    public const string NotForMote = "not-for-mote";
+
     /// <summary>A downlink frame that arrived while the serial device was absent (unplugged).</summary>
     public const string DeviceAbsent = "device-absent";
 }

@@ -44,6 +44,13 @@ public sealed class PacketLog : IDisposable
         _log.Write(level, "Dropped {Source}: {Reason} ({Detail})", source, reason, detail);
     }
 
+    /// <summary>A line a device printed (a mote's debug output), within the same budget of lines.</summary>
+    public void Text(string source, string text)
+    {
+        if (!_log.IsEnabled(LogEventLevel.Information) || !TakeLine()) return;
+        _log.Information("{Source} says: {Text}", source, text);
+    }
+
     private bool TakeLine()
     {
         lock (_lock)

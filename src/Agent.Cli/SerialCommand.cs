@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Agent.Connectors.Serial;
+using Agent.Core.Addressing;
+using Agent.Core.Bus;
+using Agent.Core.Protocol;
+using Agent.Core.Relay;
+using Agent.Posix;
+
+namespace Agent.Cli;
+
+/// <summary><c>agent serial</c>: a mote on a UART as a peer of the session network (PROTOCOL.md 4, 8).</summary>
+public static class SerialCommand
+{
+    private const string PortVariable = "FINTEROP_CONNECTOR_SERIAL_PORT";
+    private const string BaudVariable = "FINTEROP_CONNECTOR_BAUDRATE";
+
+    public static Command Create(GlobalOptions global, TimeProvider time)
+    {
+        var name = new Option<string>("--name", "-n") { Description = "Agent name, one routing-key word", Required = true };
+        var port = new Option<string?>("--port") { Description = $"Serial device, e.g. /dev/ttyUSB0 (default: ${PortVariable})", HelpName = "DEVICE" };
+        var baud = new Option<int?>("--baud") { Description = $"Baud rate (default: ${BaudVariable}, else 115200)", HelpName = "RATE" };
+        var framing = new Option<string>("--framing") { Description = "Frame delimiting on the line", DefaultValueFactory = _ => "slip" };
+        framing.AcceptOnlyFromAmong("slip", "hdlc");
+        var payload = new Option<string>("--payload")
+        {
+            Description = "What the frames carry: ip (the mote is a session peer) or 802154 (raw MAC frames, the original probe mode)",
+            DefaultValueFactory = _ => "ip",
+        };
+        payload.AcceptOnlyFromAmong("ip", "802154");
+        var flow = new Option<string>("--flow") { Description = "Flow control of our output", DefaultValueFactory = _ => "none" };
+        flow.AcceptOnlyFromAmong("none", "rtscts", "xonxoff");
+        var xonXoffEscape = new Option<bool>("--xonxoff-escape") { Description = "Undo the mote's XON/XOFF escaping (0x12 xx) on input, as OpenWSN motes send it" };
+        var maxFrame = new Option<int?>("--max-frame") { Description = "Largest frame sent down the line (default 1500 for ip, 127 for 802154)", HelpName = "BYTES" };
+        var forwardAll = new Option<bool>("--forward-all") { Description = "Send every downlink packet to the mote, not only those for its addresses and multicast" };
+        var ipv6Prefix = new Option<string?>("--ipv6-prefix") { Description = "Prefix given to the mote on ?P (default bbbb)", HelpName = "PREFIX" };
+        var ipv6Host = new Option<string?>("--ipv6-host") { Description = "The mote's host id, if known before it sends anything", HelpName = "HOST" };
+
+        var command = new Command("serial", """
+            Relay an embedded device on a UART (SLIP- or HDLC-framed IPv6, border-router style) to the session.
+
+            Examples:
+              agent serial --port /dev/ttyUSB0 --baud 115200 --name agent_3 --url amqp://user:pass@broker/session
+              agent serial --port /dev/ttyACM0 --name agent_4 --framing hdlc --flow rtscts
+              agent serial --port /dev/ttyUSB1 --name agent_5 --payload 802154        (the original probe mode)
+            """);
+        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host })
+            command.Options.Add(option);
+
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "serial", async log =>
+        {
+            if (!AgentName.TryParse(result.GetValue(name), out var agentName, out var nameError)) throw new UsageException($"--name: {nameError}");
+            var device = result.GetValue(port) ?? Environment.GetEnvironmentVariable(PortVariable);
+            if (string.IsNullOrWhiteSpace(device)) throw new UsageException($"--port is required (or set {PortVariable})");
+            var rate = result.GetValue(baud) ?? BaudFromEnvironment();
+            if (rate <= 0) throw new UsageException("--baud must be a positive number");
+            if (!AddressOptions.TryParse(result.GetValue(ipv6Prefix), result.GetValue(ipv6Host), null, out var addresses, out var addressError))
+                throw new UsageException(addressError);
+            if (result.GetValue(maxFrame) is <= 0) throw new UsageException("--max-frame must be a positive number of bytes");
+            var options = new SerialOptions(
+                device,
+                rate,
+                result.GetValue(framing) == "hdlc" ? SerialFraming.Hdlc : SerialFraming.Slip,
+                result.GetValue(payload) == "802154" ? SerialPayload.Ieee802154 : SerialPayload.Ip,
+                result.GetValue(flow) switch { "rtscts" => Termios.Flow.RtsCts, "xonxoff" => Termios.Flow.XonXoff, _ => Termios.Flow.None },
+                result.GetValue(xonXoffEscape),
+                result.GetValue(maxFrame),
+                result.GetValue(forwardAll),
+                addresses.Prefix,
+                addresses.Host);
+            var busOptions = global.Bus(result, $"agent serial {agentName}");
+
+            var counters = new TrafficCounters();
+            await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
+            using var packetLog = new PacketLog(log, time);
+            await new SerialAgent(agentName.Value, bus, options, counters, packetLog, log, time).RunAsync(cancellationToken);
+        }));
+        return command;
+    }
+
+    private static int BaudFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable(BaudVariable);
+        if (text is null) return 115200;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var rate)
+            ? rate
+            : throw new UsageException($"{BaudVariable}='{text}' is not a baud rate");
+    }
+}

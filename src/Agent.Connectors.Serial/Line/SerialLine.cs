@@ -1,0 +1,120 @@
+using Serilog;
+using Agent.Core.Relay;
+using Agent.Posix;
+
+namespace Agent.Connectors.Serial.Line;
+
+/// <summary>
+/// A serial device's life: wait for it while absent, read it on a dedicated thread, notice when it is unplugged and
+/// reopen it when it comes back (USB re-enumeration), all without disturbing the broker session. One writer at a time
+/// owns the open device (the original agent reopened the port for every frame).
+/// </summary>
+public sealed class SerialLine
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long one frame may wait for a paused line (XOFF, CTS) before it is dropped.</summary>
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly string _path;
+    private readonly int _baud;
+    private readonly Termios.Flow _flow;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly Lock _writeLock = new();
+    private SerialDevice? _device;
+
+    public SerialLine(string path, int baud, Termios.Flow flow, ILogger log, TimeProvider time)
+    {
+        _path = path;
+        _baud = baud;
+        _flow = flow;
+        _log = log;
+        _time = time;
+    }
+
+    public string Path => _path;
+
+    public int Baud => _baud;
+
+    /// <summary>Raised, on the line's task, each time the device has been (re)opened.</summary>
+    public event Action? Opened;
+
+    /// <summary>Raised each time the open device went away.</summary>
+    public event Action? Lost;
+
+    public bool IsOpen => Volatile.Read(ref _device) is not null;
+
+    /// <summary>
+    /// Runs until cancelled: opens the device (waiting while it is absent), hands every chunk read to
+    /// <paramref name="onBytes"/> (on the reader thread), and reopens it whenever it goes away.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The device exists but may not be opened: waiting would not help.</exception>
+    public async Task RunAsync(Action<ReadOnlySpan<byte>> onBytes, CancellationToken cancellationToken)
+    {
+        string? lastProblem = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            SerialDevice device;
+            try
+            {
+                device = SerialDevice.Open(_path, _baud, _flow);
+            }
+            catch (Exception e) when (e is FileNotFoundException or IOException)
+            {
+                var problem = e is FileNotFoundException ? $"Waiting for {_path}" : $"Waiting for {_path}: {e.Message}";
+                if (problem != lastProblem) _log.Warning("{Problem}", problem);
+                lastProblem = problem;
+                try { await Task.Delay(RetryInterval, _time, cancellationToken); } catch (OperationCanceledException) { return; }
+                continue;
+            }
+            lastProblem = null;
+            _log.Information("Opened {Path} at {Baud} baud", _path, _baud);
+            lock (_writeLock) _device = device;
+            try
+            {
+                Opened?.Invoke();
+                using var stop = cancellationToken.Register(device.Dispose);
+                await Task.Factory.StartNew(() => ReadUntilClosed(device, onBytes), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+            catch (IOException e)
+            {
+                _log.Warning("{Path} went away ({Reason}); keeping the session and waiting for it to come back", _path, e.Message);
+            }
+            finally
+            {
+                lock (_writeLock) _device = null;
+                device.Dispose();
+            }
+            if (!cancellationToken.IsCancellationRequested) Lost?.Invoke();
+        }
+    }
+
+    private static void ReadUntilClosed(SerialDevice device, Action<ReadOnlySpan<byte>> onBytes)
+    {
+        var buffer = new byte[4096];
+        int n;
+        while ((n = device.Read(buffer)) > 0) onBytes(buffer.AsSpan(0, n));
+    }
+
+    /// <summary>
+    /// Writes bytes to the device. Returns null when written, <see cref="DropReasons.DeviceAbsent"/> while the device
+    /// is away, <see cref="DropReasons.DeviceWrite"/> when the line stayed paused too long or failed.
+    /// </summary>
+    public string? Write(ReadOnlySpan<byte> bytes)
+    {
+        lock (_writeLock)
+        {
+            if (_device is not { } device) return DropReasons.DeviceAbsent;
+            try
+            {
+                return device.Write(bytes, WriteTimeout) ? null : DropReasons.DeviceWrite;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                return DropReasons.DeviceAbsent;
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Agent.Core.Relay;
+
+namespace Agent.Connectors.Serial.Payloads;
+
+/// <summary>
+/// Raw IEEE 802.15.4 MAC frames without FCS, the original agent's probe mode (PROTOCOL.md 4): every frame goes up
+/// with the bytes as read off the wire (<c>data_slip</c>).
+/// </summary>
+public sealed class Ieee802154MotePayload(int maxFrame) : IMotePayload
+{
+    public void FromMote(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> wire, IMoteLink link) =>
+        link.Up(frame.ToArray(), wire.ToArray());
+
+    public FrameVerdict CheckDownlink(ReadOnlySpan<byte> frame) =>
+        frame.IsEmpty ? FrameVerdict.Drop(DropReasons.MalformedJson, "empty data")
+        : frame.Length > maxFrame ? FrameVerdict.Drop(DropReasons.Oversize, $"{frame.Length} bytes, more than --max-frame {maxFrame}")
+        : FrameVerdict.Accept;
+}
