@@ -42,6 +42,15 @@ public sealed partial class AgentProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The built <c>firmware-sim</c> apphost, of the same configuration.</summary>
+    public static string FirmwareSimPath =>
+        Path.Combine(Path.GetDirectoryName(ExecutablePath)!, "..", "..", "..", "..", "..", "firmware-sim", "bin",
+            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "firmware-sim");
+
+    /// <summary>Starts the simulated mote.</summary>
+    public static AgentProcess StartMote(string label, params string[] arguments) =>
+        Start(label, arguments, new Dictionary<string, string>(), FirmwareSimPath);
+
     public static AgentProcess Start(string label, params string[] arguments) => Start(label, arguments, new Dictionary<string, string>());
 
     /// <summary>Starts the agent, or <paramref name="program"/> with the agent's path among its arguments (setpriv ...).</summary>
