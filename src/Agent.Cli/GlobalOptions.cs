@@ -48,8 +48,17 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<double> StatsInterval { get; } = new("--stats-interval")
+    {
+        Description = "Seconds between stats messages (fromAgent.<name>.stats) and summary log lines; 0 sends one at start only",
+        DefaultValueFactory = _ => 10,
+        HelpName = "SECONDS",
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
+        root.Options.Add(StatsInterval);
         root.Options.Add(Url);
         root.Options.Add(Exchange);
         root.Options.Add(Verbose);
@@ -66,6 +75,30 @@ public sealed class GlobalOptions
         var timeout = result.GetValue(ConnectTimeout);
         if (timeout <= 0) throw new UsageException("--connect-timeout must be a positive number of seconds");
         return new BusOptions(url!, result.GetValue(Exchange)!, TimeSpan.FromSeconds(timeout), clientName);
+    }
+
+    public TimeSpan Stats(ParseResult result) =>
+        result.GetValue(StatsInterval) is var seconds && seconds >= 0
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException("--stats-interval must be zero or a positive number of seconds");
+
+    /// <summary>
+    /// Runs an agent with its stats publisher beside it; the publisher stops when the agent does, and the agent's
+    /// outcome (an error included) is the outcome.
+    /// </summary>
+    public static async Task RunWithStatsAsync(Func<CancellationToken, Task> agent, Agent.Core.Stats.StatsPublisher stats, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var publishing = stats.RunAsync(stop.Token);
+        try
+        {
+            await agent(cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await publishing;
+        }
     }
 
     public ILogger Logger(ParseResult result)

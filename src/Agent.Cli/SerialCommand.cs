@@ -5,6 +5,7 @@ using Agent.Core.Addressing;
 using Agent.Core.Bus;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
+using Agent.Core.Stats;
 using Agent.Posix;
 
 namespace Agent.Cli;
@@ -69,11 +70,14 @@ public static class SerialCommand
                 addresses.Prefix,
                 addresses.Host);
             var busOptions = global.Bus(result, $"agent serial {agentName}");
+            var statsInterval = global.Stats(result);
 
             var counters = new TrafficCounters();
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
             using var packetLog = new PacketLog(log, time);
-            await new SerialAgent(agentName.Value, bus, options, counters, packetLog, log, time).RunAsync(cancellationToken);
+            var agent = new SerialAgent(agentName.Value, bus, options, counters, packetLog, log, time);
+            var stats = new StatsPublisher(agentName.Value, "serial", agent.Addresses, counters, bus, statsInterval, log, time);
+            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats, cancellationToken);
         }));
         return command;
     }

@@ -6,6 +6,7 @@ using Agent.Core.Bus;
 using Agent.Core.Connectors;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
+using Agent.Core.Stats;
 
 namespace Agent.Cli;
 
@@ -69,6 +70,7 @@ public static class TunCommand
                 throw new UsageException($"--netns: network namespace '{ns}' does not exist (create it with: ip netns add {ns})");
             var timeout = result.GetValue(startTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
             var busOptions = global.Bus(result, $"agent tun {agentName}");
+            var statsInterval = global.Stats(result);
 
             var counters = new TrafficCounters();
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
@@ -76,7 +78,9 @@ public static class TunCommand
             OpenInterface open = async (settings, ct) =>
                 await TunConnector.OpenAsync(interfaceOptions, settings.Addresses, counters, time, ct);
             var agent = new TunAgent(agentName.Value, bus, addresses, open, counters, packetLog, log, timeout);
-            await agent.RunAsync(cancellationToken);
+            var stats = new StatsPublisher(agentName.Value, "tun", () => agent.Settings?.Addresses.Select(a => a.ToString()).ToList() ?? [],
+                counters, bus, statsInterval, log, time);
+            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats, cancellationToken);
         }));
         return command;
     }

@@ -51,6 +51,10 @@ public sealed class SerialAgent
         _relay = new PacketRelay(bus, _connector, UpKey, _connector.CheckDownlink, counters, packetLog, DownlinkCapacity);
     }
 
+    /// <summary>What the stats say about the mote's addresses: the ones learnt so far, or the port for 802.15.4.</summary>
+    public IReadOnlyList<string> Addresses() =>
+        IsIp ? _addresses.Known.Select(a => a.ToString()).ToList() : [_options.Port];
+
     private bool IsIp => _options.Payload == SerialPayload.Ip;
 
     private string UpKey => IsIp ? Topics.IpPacketUp(_name) : Topics.SerialPacketUp(_name);

@@ -24,6 +24,9 @@ public sealed class MoteAddresses
     /// <summary>The mote's global IPv6 address, once known.</summary>
     public IPAddress? Global => Volatile.Read(ref _global);
 
+    /// <summary>Every unicast address the mote was seen using.</summary>
+    public IReadOnlyCollection<IPAddress> Known => _addresses.Keys.ToList();
+
     public void Learn(IPAddress source)
     {
         if (IsGroupOrUnspecified(source) || !_addresses.TryAdd(source, true)) return;
