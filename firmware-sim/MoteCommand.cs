@@ -1,0 +1,120 @@
+using System.CommandLine;
+using FirmwareSim.Ip;
+using FirmwareSim.Pty;
+
+namespace FirmwareSim;
+
+/// <summary>The <c>firmware-sim</c> command line.</summary>
+public static class MoteCommand
+{
+    public static RootCommand Create(TextWriter output, TextWriter error, TimeProvider time)
+    {
+        var link = new Option<string>("--link", "-l")
+        {
+            Description = "Path of the symbolic link to the mote's pseudo-terminal (what the agent opens), e.g. /tmp/mote0",
+            Required = true,
+            HelpName = "PATH",
+        };
+        var framing = new Option<string>("--framing")
+        {
+            Description = "Framing on the line: slip (tunslip6, RIOT slipdev) or hdlc (OpenWSN, OpenThread; FCS-16)",
+            DefaultValueFactory = _ => "slip",
+        };
+        framing.AcceptOnlyFromAmong("slip", "hdlc");
+        var payload = new Option<string>("--payload")
+        {
+            Description = "What frames carry: ip (IPv6/IPv4 packets and tunslip6 commands) or 802154 (802.15.4 frames without FCS, uncompressed IPv6)",
+            DefaultValueFactory = _ => "ip",
+        };
+        payload.AcceptOnlyFromAmong("ip", "802154");
+        var address = new Option<string?>("--address")
+        {
+            Description = "The mote's global IPv6 address; without it the mote asks the host for a prefix (?P) and uses prefix + EUI-64 interface id",
+            HelpName = "IPV6",
+        };
+        var mac = new Option<string?>("--mac")
+        {
+            Description = $"The mote's EUI-64: its 802.15.4 extended address and IPv6 interface id (default {Eui64.DefaultText})",
+            HelpName = "EUI64",
+        };
+        var ipv4Address = new Option<string?>("--ipv4-address")
+        {
+            Description = "Answer ICMP echo and UDP echo on this IPv4 address, a.b.c.d[/len] (--payload ip only)",
+            HelpName = "ADDRESS",
+        };
+        var baud = new Option<int>("--baud")
+        {
+            Description = "Pace output like a UART at this rate (10 bits a byte)",
+            DefaultValueFactory = _ => 115200,
+        };
+        var garbageEvery = new Option<int>("--garbage-every")
+        {
+            Description = "After every N-th frame sent, send a few bytes of noise that never decode as a frame (0: off)",
+            DefaultValueFactory = _ => 0,
+            HelpName = "N",
+        };
+        var corruptEvery = new Option<int>("--corrupt-every")
+        {
+            Description = "Corrupt every N-th frame sent: a bad escape (slip) or a bad FCS (hdlc) (0: off)",
+            DefaultValueFactory = _ => 0,
+            HelpName = "N",
+        };
+        var unplugAfter = new Option<double?>("--unplug-after")
+        {
+            Description = "Unplug once, S seconds after start: close the pseudo-terminal and remove the link",
+            HelpName = "S",
+        };
+        var replugAfter = new Option<double?>("--replug-after")
+        {
+            Description = $"Seconds after the unplug to plug a rebooted mote in on a new pseudo-terminal behind the same link (default {MoteSettings.DefaultReplugAfter.TotalSeconds})",
+            HelpName = "S",
+        };
+        var textEvery = new Option<double>("--text-every")
+        {
+            Description = "Send a text line (0x0A + ASCII) about the mote every S seconds (0: never; --payload ip only)",
+            DefaultValueFactory = _ => 5,
+            HelpName = "S",
+        };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the noise generator, for reproducible runs" };
+
+        var root = new RootCommand("""
+            A simulated mote on a pseudo-terminal, for testing `agent serial` without hardware.
+
+            It links a new /dev/pts/N at --link, speaks SLIP or HDLC at the given baud rate, and answers ICMPv6/ICMP echo
+            and UDP echo (port 7). With --payload ip it asks the host for a prefix (?P) until it gets one (!P).
+
+            Examples:
+              firmware-sim --link /tmp/mote0
+              firmware-sim --link /tmp/mote0 --framing hdlc --address bbbb::3 --ipv4-address 10.2.0.3
+              firmware-sim --link /tmp/mote1 --payload 802154 --mac 14:15:92:cc:00:00:00:03
+              firmware-sim --link /tmp/mote0 --garbage-every 5 --corrupt-every 7 --unplug-after 10 --replug-after 2
+            """);
+        foreach (var option in new Option[] { link, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter, textEvery, seed })
+            root.Options.Add(option);
+
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var settings = MoteSettings.Parse(result.GetValue(link), result.GetValue(framing)!, result.GetValue(payload)!,
+                    result.GetValue(address), result.GetValue(mac), result.GetValue(ipv4Address), result.GetValue(baud),
+                    result.GetValue(garbageEvery), result.GetValue(corruptEvery), result.GetValue(unplugAfter),
+                    result.GetValue(replugAfter), result.GetValue(textEvery), result.GetValue(seed));
+                var random = settings.Seed is { } s ? new Random(s) : new Random();
+                await new MoteSimulator(settings, new EventLog(output, time), time, random).RunAsync(cancellationToken);
+                return 0;
+            }
+            catch (UsageException e)
+            {
+                await error.WriteLineAsync($"firmware-sim: {e.Message}");
+                return 2;
+            }
+            catch (PtyException e)
+            {
+                await error.WriteLineAsync($"firmware-sim: {e.Message}");
+                return 1;
+            }
+        });
+        return root;
+    }
+}

@@ -1,0 +1,159 @@
+using Agent.Connectors.Serial.Framing;
+using FirmwareSim.Faults;
+using FirmwareSim.Pty;
+using FirmwareSim.Stack;
+using FirmwareSim.Uart;
+
+namespace FirmwareSim;
+
+/// <summary>
+/// One mote from power-on to unplug: a fresh pseudo-terminal behind the link, a freshly booted stack, a reader
+/// thread that decodes what the agent writes, a paced transmitter, and a timer for what the mote says unasked.
+/// </summary>
+public sealed class MoteSession : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly object _gate = new(); // serialises the decoder, the stack, the encoder and the faults
+    private readonly MoteSettings _settings;
+    private readonly DeviceLink _link;
+    private readonly EventLog _log;
+    private readonly PseudoTerminal _pty;
+    private readonly IMoteStack _stack;
+    private readonly IFrameDecoder _decoder;
+    private readonly IFrameEncoder _encoder;
+    private readonly FaultInjector _faults;
+    private readonly UartTransmitter _transmitter;
+    private readonly Thread _reader;
+    private readonly ITimer _poller;
+    private readonly Sink _sink;
+    private long _decoderDrops;
+    private bool _stopped;
+
+    private MoteSession(MoteSettings settings, DeviceLink link, EventLog log, TimeProvider time, Random random, PseudoTerminal pty)
+    {
+        _settings = settings;
+        _link = link;
+        _log = log;
+        _pty = pty;
+        _stack = settings.Payload == PayloadKind.Ip
+            ? new IpMoteStack(settings.Identity, settings.TextEvery, time, log)
+            : new Ieee802154MoteStack(settings.Identity, log);
+        (_encoder, _decoder) = settings.Framing == FramingKind.Slip
+            ? ((IFrameEncoder)new SlipEncoder(), (IFrameDecoder)new SlipDecoder())
+            : (new HdlcEncoder(), new HdlcDecoder());
+        _faults = new FaultInjector(settings.Framing, settings.GarbageEvery, settings.CorruptEvery, random,
+            unknownFirstByteGarbage: settings.Payload == PayloadKind.Ip);
+        _sink = new Sink(this);
+        _transmitter = new UartTransmitter(pty, settings.Baud, time);
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "pty-reader" };
+        _reader.Start();
+        _poller = time.CreateTimer(_ => PollStack(), null, TimeSpan.Zero, PollInterval);
+    }
+
+    public string DevicePath => _pty.DevicePath;
+
+    /// <summary>Plugs the mote in: makes the pseudo-terminal, points the link at it, boots the stack.</summary>
+    public static MoteSession Start(MoteSettings settings, DeviceLink link, EventLog log, TimeProvider time, Random random)
+    {
+        var pty = PseudoTerminal.Open(time);
+        try
+        {
+            link.PointAt(pty.DevicePath);
+            return new MoteSession(settings, link, log, time, random, pty);
+        }
+        catch
+        {
+            link.Remove(pty.DevicePath);
+            pty.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One line about what this mote has done (for the unplug and exit lines).</summary>
+    public string Summary()
+    {
+        lock (_gate)
+        {
+            var c = _stack.Counters;
+            return $"{c.FramesReceived} frames in, {_faults.FramesSent} frames out, {c.EchoReplies} echo replies, {c.UdpEchoes} udp echoes, " +
+                $"{c.Ignored} ignored, {_decoderDrops} undecodable, {_faults.FramesCorrupted} corrupted and {_faults.GarbageBursts} garbage sent on purpose, " +
+                $"{_pty.DiscardedBytes} bytes unread by the host dropped, {_transmitter.Overflows} frames over the transmit queue";
+        }
+    }
+
+    /// <summary>Unplugs: stops the threads, closes both ends of the pseudo-terminal (the agent's reads fail) and removes the link.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _stopped = true;
+        }
+        _poller.Dispose();
+        _pty.Interrupt();
+        _reader.Join();
+        _transmitter.Dispose();
+        _link.Remove(_pty.DevicePath);
+        _pty.Dispose();
+    }
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var n = _pty.Read(buffer);
+                if (n == 0) return;
+                lock (_gate)
+                {
+                    if (_stopped) return;
+                    _decoder.Decode(buffer.AsSpan(0, n), _sink);
+                }
+            }
+        }
+        catch (PtyException e)
+        {
+            _log.Line($"reader stopped: {e.Message}");
+        }
+    }
+
+    private void PollStack()
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            foreach (var frame in _stack.Poll()) Send(frame);
+        }
+    }
+
+    // Under _gate.
+    private void Send(ReadOnlySpan<byte> payload)
+    {
+        var wire = new byte[_encoder.MaxEncodedLength(payload.Length)];
+        var length = _encoder.Encode(payload, wire);
+        if (!_transmitter.Send(_faults.Apply(wire.AsSpan(0, length))))
+            _log.Event("overflow", "transmit queue full: frame dropped (is the baud rate too low for the traffic?)");
+    }
+
+    // Called by the decoder, under _gate.
+    private void OnFrame(ReadOnlySpan<byte> payload)
+    {
+        foreach (var reply in _stack.Receive(payload)) Send(reply);
+    }
+
+    private void OnDrop(string reason)
+    {
+        _decoderDrops++;
+        _log.Event("undecodable", $"undecodable bytes from the host dropped: {reason}");
+    }
+
+    private sealed class Sink(MoteSession session) : IFrameSink
+    {
+        public void OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire) => session.OnFrame(payload);
+
+        public void OnDrop(string reason) => session.OnDrop(reason);
+    }
+}

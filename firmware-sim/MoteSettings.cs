@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FirmwareSim.Ip;
+
+namespace FirmwareSim;
+
+/// <summary>Everything the command line decides, checked.</summary>
+public sealed record MoteSettings(
+    string Link,
+    FramingKind Framing,
+    PayloadKind Payload,
+    MoteIdentity Identity,
+    int Baud,
+    int GarbageEvery,
+    int CorruptEvery,
+    TimeSpan? UnplugAfter,
+    TimeSpan ReplugAfter,
+    TimeSpan TextEvery,
+    int? Seed)
+{
+    public static readonly TimeSpan DefaultReplugAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>Checks the raw option values; throws <see cref="UsageException"/> with one line saying what is wrong.</summary>
+    public static MoteSettings Parse(string? link, string framing, string payload, string? address, string? mac, string? ipv4Address,
+        int baud, int garbageEvery, int corruptEvery, double? unplugAfter, double? replugAfter, double textEvery, int? seed)
+    {
+        if (string.IsNullOrWhiteSpace(link)) throw new UsageException("--link is required: the path at which to link the mote's device, e.g. /tmp/mote0");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(link));
+        if (directory is not null && !Directory.Exists(directory)) throw new UsageException($"--link: directory {directory} does not exist");
+
+        var framingKind = framing switch
+        {
+            "slip" => FramingKind.Slip,
+            "hdlc" => FramingKind.Hdlc,
+            _ => throw new UsageException($"--framing must be slip or hdlc, not '{framing}'"),
+        };
+        var payloadKind = payload switch
+        {
+            "ip" => PayloadKind.Ip,
+            "802154" => PayloadKind.Ieee802154,
+            _ => throw new UsageException($"--payload must be ip or 802154, not '{payload}'"),
+        };
+
+        IPAddress? ipv6 = null;
+        if (address is not null)
+        {
+            if (!IPAddress.TryParse(address, out ipv6) || ipv6.AddressFamily != AddressFamily.InterNetworkV6 || ipv6.IsIPv6Multicast || ipv6.Equals(IPAddress.IPv6Any))
+                throw new UsageException($"--address: '{address}' is not a unicast IPv6 address such as bbbb::3");
+            ipv6.ScopeId = 0;
+        }
+        Eui64? eui64 = null;
+        if (mac is not null && !Eui64.TryParse(mac, out eui64))
+            throw new UsageException($"--mac: '{mac}' is not an EUI-64 such as {Eui64.DefaultText} (or a 6-byte MAC)");
+        var ipv4 = ipv4Address is null ? null : ParseIpv4(ipv4Address);
+        if (ipv4 is not null && payloadKind == PayloadKind.Ieee802154)
+            throw new UsageException("--ipv4-address needs --payload ip: 802.15.4 frames carry IPv6 only");
+
+        if (baud < 50 || baud > 4_000_000) throw new UsageException($"--baud must be between 50 and 4000000, not {baud}");
+        if (garbageEvery < 0) throw new UsageException("--garbage-every must be 0 (off) or more");
+        if (corruptEvery < 0) throw new UsageException("--corrupt-every must be 0 (off) or more");
+        if (unplugAfter is <= 0) throw new UsageException("--unplug-after must be a number of seconds above 0");
+        if (replugAfter is < 0) throw new UsageException("--replug-after must be a number of seconds, 0 or more");
+        if (replugAfter is not null && unplugAfter is null) throw new UsageException("--replug-after needs --unplug-after");
+        if (textEvery < 0) throw new UsageException("--text-every must be 0 (off) or a number of seconds");
+        if (textEvery > 0 && payloadKind == PayloadKind.Ieee802154) textEvery = 0; // text lines exist only in the IP framing of tunslip6
+
+        return new MoteSettings(
+            link,
+            framingKind,
+            payloadKind,
+            MoteIdentity.Create(eui64, ipv6, ipv4),
+            baud,
+            garbageEvery,
+            corruptEvery,
+            unplugAfter is { } u ? TimeSpan.FromSeconds(u) : null,
+            replugAfter is { } r ? TimeSpan.FromSeconds(r) : DefaultReplugAfter,
+            TimeSpan.FromSeconds(textEvery),
+            seed);
+    }
+
+    /// <summary>One line for the start banner.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Framing.ToString().ToLowerInvariant()}, {(Payload == PayloadKind.Ip ? "ip" : "802154")}, {Baud} baud");
+
+    // a.b.c.d or a.b.c.d/len; the length is accepted for symmetry with the agent's option and not needed here.
+    private static IPAddress ParseIpv4(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? text : text[..slash];
+        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length is < 1 or > 32))
+            throw new UsageException($"--ipv4-address: '{text}' has a bad prefix length; use a.b.c.d or a.b.c.d/24");
+        if (!IPAddress.TryParse(addressText, out var address) || address.AddressFamily != AddressFamily.InterNetwork || addressText.Count(c => c == '.') != 3)
+            throw new UsageException($"--ipv4-address: '{text}' is not an IPv4 address such as 10.2.0.3");
+        return address;
+    }
+}

@@ -1,0 +1,92 @@
+using System.IO.Ports;
+using Agent.Connectors.Serial.Framing;
+
+namespace FirmwareSim.Tests;
+
+/// <summary>The host's side of the mote's serial line, through System.IO.Ports as the agent opens it.</summary>
+internal sealed class SerialLink : IDisposable
+{
+    private readonly SerialPort _port;
+    private readonly IFrameEncoder _encoder;
+    private readonly IFrameDecoder _decoder;
+    private readonly FrameCollector _sink = new();
+    private readonly byte[] _buffer = new byte[4096];
+    private int _taken;
+
+    public SerialLink(string path, FramingKind framing)
+    {
+        // DTR and RTS stay off: setting them on a pseudo-terminal throws (STACK.md).
+        _port = new SerialPort(path, 115200) { DtrEnable = false, RtsEnable = false, Handshake = Handshake.None };
+        _port.Open();
+        (_encoder, _decoder) = framing == FramingKind.Slip
+            ? ((IFrameEncoder)new SlipEncoder(), (IFrameDecoder)new SlipDecoder())
+            : (new HdlcEncoder(), new HdlcDecoder());
+    }
+
+    public async Task SendAsync(byte[] payload)
+    {
+        var wire = new byte[_encoder.MaxEncodedLength(payload.Length)];
+        var length = _encoder.Encode(payload, wire);
+        await _port.BaseStream.WriteAsync(wire.AsMemory(0, length));
+        await _port.BaseStream.FlushAsync();
+    }
+
+    /// <summary>The next frame (skipping those that do not match) within the timeout.</summary>
+    public async Task<byte[]> ReceiveAsync(Func<byte[], bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            while (_taken < _sink.Frames.Count)
+            {
+                var frame = _sink.Frames[_taken++];
+                if (match(frame)) return frame;
+            }
+            int n;
+            try
+            {
+                n = await _port.BaseStream.ReadAsync(_buffer, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no matching frame within {timeout}; got {_sink.Frames.Count} frames: " +
+                    string.Join(", ", _sink.Frames.Select(f => Convert.ToHexString(f.AsSpan(0, Math.Min(f.Length, 8))))));
+            }
+            if (n == 0) throw new EndOfStreamException("the serial port returned end of stream");
+            _decoder.Decode(_buffer.AsSpan(0, n), _sink);
+        }
+    }
+
+    /// <summary>Reads until the port fails or ends (the mote was unplugged); false if it is still alive after the timeout.</summary>
+    public async Task<bool> FailsWithinAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            while (await _port.BaseStream.ReadAsync(_buffer, cts.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _port.Dispose();
+        }
+        catch (IOException)
+        {
+            // The device is gone already.
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using FirmwareSim.Ip;
+
+namespace FirmwareSim.Tests;
+
+public class SettingsTests
+{
+    private static MoteSettings Parse(string payload = "ip", string? address = null, string? mac = null, string? ipv4 = null,
+        int baud = 115200, double? unplug = null, double? replug = null, string link = "/tmp/mote-settings-test") =>
+        MoteSettings.Parse(link, "slip", payload, address, mac, ipv4, baud, 0, 0, unplug, replug, 5, null);
+
+    [Theory]
+    [InlineData("14:15:92:cc:00:00:00:03", "14:15:92:cc:00:00:00:03")]
+    [InlineData("14-15-92-CC-00-00-00-03", "14:15:92:cc:00:00:00:03")]
+    [InlineData("141592cc00000003", "14:15:92:cc:00:00:00:03")]
+    [InlineData("14:15:92:00:00:03", "14:15:92:ff:fe:00:00:03")]
+    public void Eui64_formats(string text, string expected)
+    {
+        Assert.True(Eui64.TryParse(text, out var eui64));
+        Assert.Equal(expected, eui64!.ToString());
+    }
+
+    [Theory]
+    [InlineData("14:15:92:cc:00:00:00")]
+    [InlineData("14:15:92:cc:00:00:00:0g")]
+    [InlineData("141:5:92:cc:00:00:00:03")]
+    [InlineData("")]
+    public void Eui64_rejects(string text) => Assert.False(Eui64.TryParse(text, out _));
+
+    [Fact]
+    public void Interface_id_inverts_the_universal_local_bit_and_on_air_order_is_reversed()
+    {
+        var eui64 = Eui64.Parse("00:12:4b:00:04:33:ed:9c");
+        Assert.Equal(new byte[] { 0x02, 0x12, 0x4B, 0x00, 0x04, 0x33, 0xED, 0x9C }, eui64.InterfaceIdentifier());
+        Assert.Equal(new byte[] { 0x9C, 0xED, 0x33, 0x04, 0x00, 0x4B, 0x12, 0x00 }, eui64.OnAir());
+    }
+
+    [Fact]
+    public void Identity_rules()
+    {
+        Assert.Equal(IPAddress.Parse("fe80::1615:92cc:0:1"), Parse().Identity.LinkLocal);
+        Assert.Null(Parse().Identity.Address);
+        Assert.Equal(IPAddress.Parse("fe80::3"), Parse(address: "bbbb::3").Identity.LinkLocal);
+        Assert.Equal(IPAddress.Parse("fe80::1615:92cc:0:7"), Parse(address: "bbbb::3", mac: "14:15:92:cc:00:00:00:07").Identity.LinkLocal);
+        Assert.Equal(IPAddress.Parse("10.2.0.3"), Parse(ipv4: "10.2.0.3/24").Identity.Ipv4);
+    }
+
+    [Theory]
+    [InlineData("address", "10.2.0.3")]
+    [InlineData("address", "ff02::1")]
+    [InlineData("address", "nonsense")]
+    [InlineData("mac", "14:15")]
+    [InlineData("ipv4", "bbbb::3")]
+    [InlineData("ipv4", "10.2.0.3/40")]
+    [InlineData("ipv4", "10.2.3")]
+    [InlineData("baud", "0")]
+    [InlineData("unplug", "0")]
+    [InlineData("replug", "1")]
+    [InlineData("link", "/no/such/directory/mote0")]
+    [InlineData("payload", "ipv4-on-802154")]
+    public void Bad_values_give_one_line(string option, string value)
+    {
+        var e = Assert.Throws<UsageException>(() => option switch
+        {
+            "address" => Parse(address: value),
+            "mac" => Parse(mac: value),
+            "ipv4" => Parse(ipv4: value),
+            "baud" => Parse(baud: int.Parse(value)),
+            "unplug" => Parse(unplug: double.Parse(value)),
+            "replug" => Parse(replug: double.Parse(value)),
+            "link" => Parse(link: value),
+            _ => Parse(payload: "802154", ipv4: "10.2.0.3"),
+        });
+        Assert.DoesNotContain('\n', e.Message);
+    }
+}
