@@ -1,6 +1,7 @@
-# Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router and
-# two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces.
-# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT.
+# Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router,
+# two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
+# (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
+# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -10,6 +11,9 @@ NS1=${NS1:-demo-agent1}
 NS2=${NS2:-demo-agent2}
 URL="amqp://guest:guest@localhost:$PORT/session"
 AGENT="$OUT/bin/agent"
+SIM="$OUT/bin/firmware-sim"
+MOTE_LINK="$OUT/mote"
+MOTE_ADDRESS=bbbb::1615:92cc:0:3
 session_pids=()
 
 say() { printf '\n== %s\n' "$*"; }
@@ -24,6 +28,7 @@ session_start() {
 
     say "building the agent"
     dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    [[ ${SESSION_MOTE:-0} == 1 ]] && dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
 
     say "starting a private RabbitMQ node on port $PORT"
     bash "$ROOT/scripts/broker.sh" start "$NODE" "$PORT"
@@ -40,6 +45,12 @@ session_start() {
     "$AGENT" router --url "$URL" "$@" >"$OUT/router.log" 2>&1 & session_pids+=($!)
     "$AGENT" tun --url "$URL" --name agent_1 --netns "$NS1" "$@" >"$OUT/agent_1.log" 2>&1 & session_pids+=($!)
     "$AGENT" tun --url "$URL" --name agent_2 --netns "$NS2" "$@" >"$OUT/agent_2.log" 2>&1 & session_pids+=($!)
+    if [[ ${SESSION_MOTE:-0} == 1 ]]; then
+        say "starting a simulated mote (SLIP on a pseudo-terminal at $MOTE_LINK) and agent_3 (agent serial) for it"
+        "$SIM" --link "$MOTE_LINK" --framing slip --mac 14:15:92:cc:00:00:00:03 >"$OUT/mote.log" 2>&1 & session_pids+=($!)
+        for _ in $(seq 50); do [[ -e $MOTE_LINK ]] && break; sleep 0.1; done
+        "$AGENT" serial --url "$URL" --name agent_3 --port "$MOTE_LINK" "$@" >"$OUT/agent_3.log" 2>&1 & session_pids+=($!)
+    fi
     for ns in "$NS1" "$NS2"; do
         for _ in $(seq 100); do ip -n "$ns" -o addr show | grep -q "inet6 bbbb::" && break; sleep 0.1; done
         ip -n "$ns" -o addr show | grep "inet6 bbbb::" | awk '{print "  " $2 " " $4}' || { cat "$OUT"/*.log; exit 1; }
