@@ -56,6 +56,34 @@ public sealed class SerialTests(BrokerFixture broker)
         Assert.True(totals.Up >= 8 && totals.Down >= 8, agent3.Output);
     }
 
+    [Theory]
+    [InlineData("slip", "bad-escape")]
+    [InlineData("hdlc", "bad-fcs")]
+    public async Task A_noisy_line_costs_frames_that_are_counted_by_reason_and_nothing_else(string framing, string reason)
+    {
+        var url = await broker.CreateSessionAsync($"serial-noise-{framing}-{Environment.ProcessId}");
+        await using var ns = await Netns.CreateAsync($"agt-n{framing}");
+        var link = LinkPath($"noise-{framing}");
+        await using var router = AgentProcess.Start("router", "router", "--url", url);
+        await router.WaitForLineAsync("Routing between");
+        await using var mote = AgentProcess.StartMote("mote", "--link", link, "--framing", framing, "--address", "bbbb::3",
+            "--garbage-every", "2", "--corrupt-every", "3", "--text-every", "1");
+        await mote.WaitForLineAsync(Regex.Escape(link));
+        await using var agent3 = AgentProcess.Start("agent_3", "serial", "--url", url, "--name", "agent_3", "--port", link, "--framing", framing);
+        await using var agent1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns.Name);
+        await agent1.WaitForLineAsync(@"Interface tun\d+ is up");
+        await agent3.WaitForLineAsync($"Opened {Regex.Escape(link)}");
+
+        var ping = await PingAsync(ns, "bbbb::3", count: 12);
+        Assert.True(ping.Received >= 4, $"{ping.Received} of {ping.Sent} replies through the noise");
+        var (exit, _) = await agent3.StopAsync();
+        Assert.Equal(0, exit);
+        Assert.False(agent3.Lines.Any(l => l.Contains("stderr:")), agent3.Output);
+        var stopped = agent3.Lines.Last(l => l.Contains("Stopped agent_3"));
+        Assert.Matches($@"{reason} \d+", stopped);
+        Assert.True(agent3.Totals().Dropped > 0, stopped);
+    }
+
     [Fact]
     public async Task Pings_resume_after_the_mote_is_unplugged_and_plugged_back_without_restarting_the_agent()
     {
