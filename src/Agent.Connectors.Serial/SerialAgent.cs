@@ -107,7 +107,7 @@ public sealed class SerialAgent
         }
     }
 
-    private ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body)
+    private ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
         if (routingKey == DownKey)
         {

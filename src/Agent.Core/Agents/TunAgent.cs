@@ -80,7 +80,7 @@ public sealed class TunAgent
         }
     }
 
-    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body)
+    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
         if (_relay is { } relay && routingKey.EndsWith(Topics.IpPacketSuffix, StringComparison.Ordinal))
         {

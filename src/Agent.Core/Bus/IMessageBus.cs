@@ -1,7 +1,10 @@
 namespace Agent.Core.Bus;
 
-/// <summary>Handles one consumed message. The body is valid only until the returned task completes: decode or copy it.</summary>
-public delegate ValueTask MessageHandler(string routingKey, ReadOnlyMemory<byte> body);
+/// <summary>
+/// Handles one consumed message. The body is valid only until the returned task completes: decode or copy it.
+/// <paramref name="correlationId"/> is the request's, for RPCs (PROTOCOL.md 1: the reply carries it back).
+/// </summary>
+public delegate ValueTask MessageHandler(string routingKey, ReadOnlyMemory<byte> body, string? correlationId);
 
 /// <summary>Publishes and consumes JSON bodies on routing keys of one exchange, surviving broker restarts.</summary>
 public interface IMessageBus : IAsyncDisposable
@@ -10,13 +13,15 @@ public interface IMessageBus : IAsyncDisposable
     /// Publishes one body. False when the broker cannot take it now (connection lost, recovering):
     /// nothing is buffered, so the caller counts the drop.
     /// </summary>
-    ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default);
+    ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default,
+        string? correlationId = null);
 
     /// <summary>
-    /// Binds a private queue to <paramref name="bindingKeys"/> and delivers each message to <paramref name="handler"/>,
-    /// one at a time, in order.
+    /// Binds a queue to <paramref name="bindingKeys"/> and delivers each message to <paramref name="handler"/>, one at a
+    /// time, in order. By default the queue is private to this subscriber; see <see cref="SubscribeOptions"/>.
     /// </summary>
-    Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken);
+    Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+        SubscribeOptions? options = null);
 
     /// <summary>How many times the connection was lost and then recovered.</summary>
     long Reconnects { get; }

@@ -105,13 +105,17 @@ public sealed class RabbitMqBus : IMessageBus
         return e.Message;
     }
 
-    public async ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default,
+        string? correlationId = null)
     {
         if (!_connected) return false;
+        var properties = correlationId is null
+            ? JsonProperties
+            : new BasicProperties(JsonProperties) { CorrelationId = correlationId };
         await _publishLock.WaitAsync(cancellationToken);
         try
         {
-            await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, JsonProperties, body, cancellationToken);
+            await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, properties, body, cancellationToken);
             return true;
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
@@ -124,11 +128,15 @@ public sealed class RabbitMqBus : IMessageBus
         }
     }
 
-    public async Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken)
+    public async Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+        SubscribeOptions? options = null)
     {
+        options ??= new SubscribeOptions();
+        var shared = options.SharedQueue is not null;
         var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await channel.BasicQosAsync(0, 256, false, cancellationToken);
-        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
+        await channel.BasicQosAsync(0, options.Prefetch, false, cancellationToken);
+        var queue = await channel.QueueDeclareAsync(options.SharedQueue ?? "", durable: false, exclusive: !shared, autoDelete: true,
+            cancellationToken: cancellationToken);
         foreach (var key in bindingKeys)
             await channel.QueueBindAsync(queue.QueueName, _options.Exchange, key, cancellationToken: cancellationToken);
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -136,14 +144,17 @@ public sealed class RabbitMqBus : IMessageBus
         {
             try
             {
-                await handler(delivery.RoutingKey, delivery.Body);
+                // Ack on receipt, before handling (as the ioppytest router does): at most once across replicas.
+                if (shared) await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+                await handler(delivery.RoutingKey, delivery.Body, delivery.BasicProperties.CorrelationId);
             }
             catch (Exception e)
             {
                 _log.Error(e, "Handling a message on {RoutingKey} failed", delivery.RoutingKey);
             }
         };
-        await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, cancellationToken);
+        // Without a shared queue, prefetch does not apply: messages are acked as they are sent (autoAck).
+        await channel.BasicConsumeAsync(queue.QueueName, autoAck: !shared, consumer, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -64,7 +64,7 @@ public sealed class PacketRouter
         }
     }
 
-    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body)
+    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
         if (routingKey == Topics.LossyLinkStart)
         {

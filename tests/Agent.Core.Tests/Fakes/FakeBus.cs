@@ -17,26 +17,34 @@ public sealed class FakeBus : IMessageBus
 
     public IReadOnlyList<string> BoundKeys => _subscriptions.SelectMany(s => s.Keys).ToList();
 
-    public ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    public ConcurrentQueue<(string Key, string CorrelationId)> Correlations { get; } = new();
+
+    public ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default,
+        string? correlationId = null)
     {
         if (!Connected) return ValueTask.FromResult(false);
         Published.Enqueue((routingKey, body.ToArray()));
+        if (correlationId is not null) Correlations.Enqueue((routingKey, correlationId));
         return ValueTask.FromResult(true);
     }
 
-    public Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken)
+    public List<SubscribeOptions?> SubscribeOptions { get; } = [];
+
+    public Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+        SubscribeOptions? options = null)
     {
+        lock (_subscriptions) SubscribeOptions.Add(options);
         lock (_subscriptions) _subscriptions.Add((bindingKeys, handler));
         return Task.CompletedTask;
     }
 
     /// <summary>Delivers a message to every subscriber bound to exactly this key (tests use exact keys or '#').</summary>
-    public async Task DeliverAsync(string routingKey, byte[] body)
+    public async Task DeliverAsync(string routingKey, byte[] body, string? correlationId = null)
     {
         List<MessageHandler> handlers;
         lock (_subscriptions)
             handlers = _subscriptions.Where(s => s.Keys.Any(k => Matches(k, routingKey))).Select(s => s.Handler).ToList();
-        foreach (var handler in handlers) await handler(routingKey, body);
+        foreach (var handler in handlers) await handler(routingKey, body, correlationId);
     }
 
     public IReadOnlyList<byte[]> BodiesOn(string routingKey) => Published.Where(p => p.Key == routingKey).Select(p => p.Body).ToList();

@@ -1,0 +1,8 @@
+namespace Agent.Core.Bus;
+
+/// <summary>
+/// How a subscription consumes. With a <see cref="SharedQueue"/> name, every subscriber of that name (router replicas)
+/// takes from one named, non-exclusive queue, acking each message on receipt, so that a message is handled at most
+/// once and a killed subscriber loses at most what it had already taken.
+/// </summary>
+public sealed record SubscribeOptions(string? SharedQueue = null, ushort Prefetch = 256);
