@@ -15,29 +15,58 @@ public static class RouterCommand
         {
             Description = "Agents known from the start, comma-separated (others are learned from what they publish)",
             HelpName = "NAMES",
-            AllowMultipleArgumentsPerToken = false,
+        };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "address: a unicast packet goes only to the agent that announced its destination; hub: every packet to every other agent and agent_TT (the exact ioppytest semantics)",
+            DefaultValueFactory = _ => "address",
+        };
+        mode.AcceptOnlyFromAmong("address", "hub");
+        var links = new Option<string[]>("--link")
+        {
+            Description = "Agents on one link, comma-separated; repeat for several links. Packets only cross links their sender is on (a node on several links reaches all of them)",
+            HelpName = "NAMES",
+        };
+        var queue = new Option<string>("--queue")
+        {
+            Description = "Name of the packet queue shared by the router replicas of a session (each packet goes to one replica)",
+            DefaultValueFactory = _ => RouterOptions.DefaultSharedQueue,
+            HelpName = "NAME",
         };
         var command = new Command("router", """
-            Forward every packet an agent of the session publishes to every other agent (and agent_TT), as the ioppytest backend does.
+            Forward the packets the agents of a session publish, as the ioppytest backend does. Run it twice or more for replicas.
 
             Examples:
               agent router --url amqp://user:pass@broker/session
-              agent router --url amqp://user:pass@broker/session --nodes agent_1,agent_2
+              agent router --url amqp://user:pass@broker/session --nodes agent_1,agent_2 --mode hub
+              agent router --url amqp://user:pass@broker/session --link agent_1,agent_2 --link agent_2,agent_3
             """);
-        command.Options.Add(nodes);
+        foreach (var option in new Option[] { nodes, mode, links, queue }) command.Options.Add(option);
         command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "router", async log =>
         {
-            var seeds = new List<AgentName>();
-            foreach (var text in (result.GetValue(nodes) ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-            {
-                if (!AgentName.TryParse(text, out var agent, out var error)) throw new UsageException($"--nodes: {error}");
-                seeds.Add(agent.Value);
-            }
+            var seeds = Names(result.GetValue(nodes), "--nodes");
+            var linkList = (result.GetValue(links) ?? [])
+                .Select(link => (IReadOnlyList<string>)Names([link], "--link").Select(n => n.Value).ToList())
+                .ToList();
+            if (linkList.Any(l => l.Count < 2)) throw new UsageException("--link needs at least two agents, comma-separated");
+            var options = new RouterOptions(seeds, result.GetValue(mode) == "hub" ? RoutingMode.Hub : RoutingMode.Address,
+                linkList, result.GetValue(queue)!);
             var busOptions = global.Bus(result, "agent router");
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
             using var packetLog = new PacketLog(log, time);
-            await new PacketRouter(bus, seeds, log, packetLog, time).RunAsync(cancellationToken);
+            await new PacketRouter(bus, options, log, packetLog, time).RunAsync(cancellationToken);
         }));
         return command;
+    }
+
+    private static List<AgentName> Names(string[]? values, string option)
+    {
+        var names = new List<AgentName>();
+        foreach (var text in (values ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!AgentName.TryParse(text, out var agent, out var error)) throw new UsageException($"{option}: {error}");
+            names.Add(agent.Value);
+        }
+        return names;
     }
 }

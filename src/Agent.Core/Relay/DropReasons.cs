@@ -30,6 +30,9 @@ public static class DropReasons
     /// <summary>The router was told to drop it (<c>routing.lossy.link.start</c>).</summary>
     public const string Lossy = "lossy";
 
+    /// <summary>The router knows the destination's owner but may not send there (another link, or the sender itself).</summary>
+    public const string NoRoute = "no-route";
+
     /// <summary>An HDLC frame whose FCS-16 does not check.</summary>
     public const string BadFcs = "bad-fcs";
 

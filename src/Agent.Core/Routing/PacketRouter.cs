@@ -1,48 +1,67 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
 using Serilog;
 using Agent.Core.Bus;
+using Agent.Core.Packets;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 
 namespace Agent.Core.Routing;
 
 /// <summary>
-/// The backend packet router with the ioppytest hub semantics (PROTOCOL.md 6): every packet an agent publishes
-/// goes to every other known agent, plus agent_TT. Agents are learned from the routing keys of everything they
-/// publish, so start order does not matter.
+/// The backend packet router (PROTOCOL.md 6). Agents are learnt from what they publish (announcements, stats,
+/// packets), so start order does not matter. In <see cref="RoutingMode.Hub"/> mode every packet goes to every other
+/// agent plus agent_TT, exactly as the ioppytest router does; in <see cref="RoutingMode.Address"/> mode a unicast
+/// packet goes only to the agent that announced its destination. Packets come from a queue shared by all replicas
+/// (acked on receipt, so at most once); announcements come to each replica's own queue, so all hold the same table.
 /// </summary>
 public sealed class PacketRouter
 {
     public const string ComponentName = "packetrouting";
 
-    /// <summary>The testing tool's own agent: always a destination (hub semantics).</summary>
+    /// <summary>The testing tool's own agent: a destination of every fanned-out packet (hub semantics).</summary>
     public const string TestingToolAgent = "agent_TT";
 
     private readonly IMessageBus _bus;
+    private readonly RouterOptions _options;
     private readonly ILogger _log;
     private readonly PacketLog _packetLog;
     private readonly TimeProvider _time;
-    private readonly SortedSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _agents = new(StringComparer.Ordinal);
+    private readonly AddressTable _addresses = new();
+    private readonly LinkTable _links;
     private readonly ArrayBufferWriter<byte> _body = new(8192);
     private long _toDrop;
 
-    public PacketRouter(IMessageBus bus, IEnumerable<AgentName> seedAgents, ILogger log, PacketLog packetLog, TimeProvider time)
+    public PacketRouter(IMessageBus bus, RouterOptions options, ILogger log, PacketLog packetLog, TimeProvider time)
     {
         _bus = bus;
+        _options = options;
         _log = log;
         _packetLog = packetLog;
         _time = time;
-        foreach (var agent in seedAgents) _agents.Add(agent.Value);
+        _links = new LinkTable(options.Links ?? []);
+        foreach (var agent in options.Seeds.Select(s => s.Value).Concat(_links.Members)) _agents[agent] = true;
     }
 
     public RouterCounters Counters { get; } = new();
+
+    /// <summary>The agents known so far.</summary>
+    public IReadOnlyList<string> Agents => _agents.Keys.Order(StringComparer.Ordinal).ToList();
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _bus.SubscribeAsync([Topics.AllFromAgents, Topics.LossyLinkStart], OnMessageAsync, cancellationToken);
-            _log.Information("Routing between {Agents}", _agents.Count == 0 ? "the agents it will learn" : string.Join(", ", _agents));
+            await _bus.SubscribeAsync(
+                ["fromAgent.*.ip.tun.started", "fromAgent.*.802154.serial.started", "fromAgent.*.stats", Topics.LossyLinkStart],
+                OnControlAsync, cancellationToken);
+            await _bus.SubscribeAsync(
+                [$"fromAgent.*.{Topics.IpPacketSuffix}", $"fromAgent.*.{Topics.SerialPacketSuffix}"],
+                OnPacketAsync, cancellationToken, new SubscribeOptions(_options.SharedQueue, RouterOptions.Prefetch));
+            _log.Information("Routing ({Mode} mode) between {Agents}", _options.Mode.ToString().ToLowerInvariant(),
+                _agents.IsEmpty ? "the agents it will learn" : string.Join(", ", Agents));
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(ComponentName).ToJson(), cancellationToken);
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
@@ -64,7 +83,7 @@ public sealed class PacketRouter
         }
     }
 
-    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
+    private ValueTask OnControlAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
         if (routingKey == Topics.LossyLinkStart)
         {
@@ -74,12 +93,20 @@ public sealed class PacketRouter
                 _log.Information("Lossy link: dropping the next {Count} packets", lossy.NumberOfPacketsToDrop);
             }
             else _log.Warning("Ignored {Key}: no number_of_packets_to_drop", routingKey);
-            return;
+            return ValueTask.CompletedTask;
         }
-        if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return;
-        if (_agents.Add(from)) _log.Information("Learned agent {Agent}", from);
-        if (rest is not (Topics.IpPacketSuffix or Topics.SerialPacketSuffix)) return;
+        if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return ValueTask.CompletedTask;
+        Learn(from);
+        if (rest == "ip.tun.started" && TunConfigMessage.TryParse(body.Span) is { } started
+            && _addresses.Learn(from, started) is { Count: > 0 } addresses)
+            _log.Information("{Agent} owns {Addresses}", from, string.Join(", ", addresses));
+        return ValueTask.CompletedTask;
+    }
 
+    private async ValueTask OnPacketAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
+    {
+        if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return;
+        Learn(from);
         Counters.CountReceived(from);
         if (!PacketMessage.TryRead(body.Span, out var message, out var error))
         {
@@ -98,7 +125,14 @@ public sealed class PacketRouter
         _body.ResetWrittenCount();
         PacketMessage.Write(_body, message!.Data, message.InterfaceName ?? "", _time.GetUtcNow(), integerTimestamp: true);
         var forwarded = 0;
-        foreach (var to in Destinations(from))
+        var destinations = Destinations(from, rest, message.Data).ToList();
+        if (destinations.Count == 0)
+        {
+            Counters.CountDropped(from, DropReasons.NoRoute);
+            _packetLog.Dropped(routingKey, DropReasons.NoRoute, $"{IpPacket.Describe(message.Data)}: the owner is not on a link of {from}", quiet: true);
+            return;
+        }
+        foreach (var to in destinations)
         {
             if (await _bus.TryPublishAsync($"toAgent.{to}.{rest}", _body.WrittenMemory))
             {
@@ -113,6 +147,29 @@ public sealed class PacketRouter
         _packetLog.Packet($"{from} -> {forwarded} agents", Counters.Received(from), message.Data);
     }
 
-    private IEnumerable<string> Destinations(string from) =>
-        _agents.Append(TestingToolAgent).Distinct(StringComparer.Ordinal).Where(a => a != from);
+    private void Learn(string agent)
+    {
+        if (_agents.TryAdd(agent, true)) _log.Information("Learned agent {Agent}", agent);
+    }
+
+    /// <summary>The owner of a unicast IP destination, where one is known and reachable; else every reachable agent and agent_TT.</summary>
+    private IEnumerable<string> Destinations(string from, string rest, byte[] data)
+    {
+        if (_options.Mode == RoutingMode.Address && rest == Topics.IpPacketSuffix
+            && Destination(data) is { } destination && _addresses.Owner(destination) is { } owner)
+        {
+            return owner != from && _links.Connects(from, owner) ? [owner] : [];
+        }
+        return _agents.Keys.Where(a => a != from && _links.Connects(from, a))
+            .Append(TestingToolAgent).Distinct(StringComparer.Ordinal).Where(a => a != from);
+    }
+
+    /// <summary>The destination of a unicast IP packet; null for multicast, broadcast or anything unparsable.</summary>
+    private static IPAddress? Destination(byte[] packet)
+    {
+        if (!IpPacket.IsWellFormed(packet, out _)) return null;
+        var address = packet[0] >> 4 == 6 ? new IPAddress(packet.AsSpan(24, 16)) : new IPAddress(packet.AsSpan(16, 4));
+        var bytes = address.GetAddressBytes();
+        return address.IsIPv6Multicast || bytes.Length == 4 && (bytes[0] >= 224 || bytes[3] == 255) ? null : address;
+    }
 }

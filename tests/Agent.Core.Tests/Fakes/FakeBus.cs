@@ -61,8 +61,20 @@ public sealed class FakeBus : IMessageBus
         throw new TimeoutException($"nothing published on {routingKey} (#{count}); published: {string.Join(", ", Published.Select(p => p.Key))}");
     }
 
-    private static bool Matches(string pattern, string key) =>
-        pattern == key || pattern.EndsWith(".#", StringComparison.Ordinal) && key.StartsWith(pattern[..^1], StringComparison.Ordinal);
+    /// <summary>AMQP topic matching: '*' is one word, '#' zero or more.</summary>
+    public static bool Matches(string pattern, string key) => Matches(pattern.Split('.'), key.Split('.'));
+
+    private static bool Matches(ReadOnlySpan<string> pattern, ReadOnlySpan<string> key)
+    {
+        if (pattern.IsEmpty) return key.IsEmpty;
+        if (pattern[0] == "#")
+        {
+            for (var skip = 0; skip <= key.Length; skip++)
+                if (Matches(pattern[1..], key[skip..])) return true;
+            return false;
+        }
+        return !key.IsEmpty && (pattern[0] == "*" || pattern[0] == key[0]) && Matches(pattern[1..], key[1..]);
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

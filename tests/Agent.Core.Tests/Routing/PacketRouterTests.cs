@@ -19,7 +19,7 @@ public sealed class PacketRouterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var (log, _) = CollectingSink.Logger();
-        _router = new PacketRouter(_bus, [AgentName.Parse("agent_1"), AgentName.Parse("agent_2")], log, new PacketLog(log, _time), _time);
+        _router = new PacketRouter(_bus, new RouterOptions([AgentName.Parse("agent_1"), AgentName.Parse("agent_2")], RoutingMode.Hub), log, new PacketLog(log, _time), _time);
         _run = _router.RunAsync(_stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
     }

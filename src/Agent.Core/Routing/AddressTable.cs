@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Agent.Core.Addressing;
+using Agent.Core.Protocol;
+
+namespace Agent.Core.Routing;
+
+/// <summary>
+/// Who owns which address, learnt from the agents' <c>tun.started</c> announcements (PROTOCOL.md 3.2): the
+/// re-route address, prefix::host, and the IPv4 address. Serial agents announce their mote the same way.
+/// </summary>
+public sealed class AddressTable
+{
+    private readonly ConcurrentDictionary<IPAddress, string> _owners = new();
+
+    public int Count => _owners.Count;
+
+    /// <summary>Records the addresses an announcement gives; returns them (for the log).</summary>
+    public IReadOnlyList<IPAddress> Learn(string agent, TunConfigMessage started)
+    {
+        var learnt = new List<IPAddress>();
+        void Add(IPAddress? address)
+        {
+            if (address is null) return;
+            _owners[address] = agent;
+            learnt.Add(address);
+        }
+        Add(Ipv6(started.Ipv6Prefix, started.Ipv6Host));
+        Add(Ipv6(started.ReRoutePacketsPrefix, started.ReRoutePacketsHost));
+        Add(Ipv4(started.Ipv4Address) ?? Ipv4(started.Ipv4Host));
+        return learnt;
+    }
+
+    /// <summary>The agent that owns <paramref name="address"/>, or null.</summary>
+    public string? Owner(IPAddress address) => _owners.GetValueOrDefault(address);
+
+    private static IPAddress? Ipv6(string? prefix, string? host) =>
+        prefix is not null && host is not null
+        && Ipv6Prefix.TryParse(prefix, out var p, out _) && Ipv6HostId.TryParse(host, out var h, out _)
+            ? p.WithHost(h)
+            : null;
+
+    private static IPAddress? Ipv4(string? text) =>
+        Ipv4Config.TryParse(text, out var config, out _) ? config!.Address : null;
+}
