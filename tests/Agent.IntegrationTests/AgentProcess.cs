@@ -105,6 +105,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
         return (await WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(10)), clock.Elapsed);
     }
 
+    /// <summary>SIGKILL: the process gets no chance to say goodbye (a crash, an OOM kill).</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         var finished = await Task.WhenAny(_exited.Task, Task.Delay(timeout));
