@@ -20,6 +20,8 @@ public static class AgentCommand
         root.Subcommands.Add(TunCommand.Create(global, time));
         root.Subcommands.Add(SerialCommand.Create(global, time));
         root.Subcommands.Add(RouterCommand.Create(global, time));
+        root.Subcommands.Add(CaptureCommand.Create(global, time));
+        root.Subcommands.Add(StatusCommand.Create(global, time));
         return root;
     }
 }

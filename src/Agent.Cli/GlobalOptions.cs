@@ -50,7 +50,7 @@ public sealed class GlobalOptions
 
     public Option<double> StatsInterval { get; } = new("--stats-interval")
     {
-        Description = "Seconds between stats messages (fromAgent.<name>.stats) and summary log lines; 0 sends one at start only",
+        Description = "Seconds between stats messages (fromAgent.<name>.stats, router.stats) and summary log lines; 0: one at start, then only on request",
         DefaultValueFactory = _ => 10,
         HelpName = "SECONDS",
         Recursive = true,
@@ -86,10 +86,10 @@ public sealed class GlobalOptions
     /// Runs an agent with its stats publisher beside it; the publisher stops when the agent does, and the agent's
     /// outcome (an error included) is the outcome.
     /// </summary>
-    public static async Task RunWithStatsAsync(Func<CancellationToken, Task> agent, Agent.Core.Stats.StatsPublisher stats, CancellationToken cancellationToken)
+    public static async Task RunWithStatsAsync(Func<CancellationToken, Task> agent, Func<CancellationToken, Task> stats, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var publishing = stats.RunAsync(stop.Token);
+        var publishing = stats(stop.Token);
         try
         {
             await agent(cancellationToken);

@@ -3,6 +3,7 @@ using Agent.Core.Bus;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 using Agent.Core.Routing;
+using Agent.Core.Stats;
 
 namespace Agent.Cli;
 
@@ -52,9 +53,14 @@ public static class RouterCommand
             var options = new RouterOptions(seeds, result.GetValue(mode) == "hub" ? RoutingMode.Hub : RoutingMode.Address,
                 linkList, result.GetValue(queue)!);
             var busOptions = global.Bus(result, "agent router");
+            var statsInterval = global.Stats(result);
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
             using var packetLog = new PacketLog(log, time);
-            await new PacketRouter(bus, options, log, packetLog, time).RunAsync(cancellationToken);
+            var router = new PacketRouter(bus, options, log, packetLog, time);
+            var replica = $"{Environment.MachineName}:{Environment.ProcessId}";
+            var started = time.GetTimestamp();
+            var stats = new RouterStatsPublisher(() => router.Stats(replica, time.GetElapsedTime(started)), bus, statsInterval, log, time);
+            await GlobalOptions.RunWithStatsAsync(router.RunAsync, stats.RunAsync, cancellationToken);
         }));
         return command;
     }

@@ -77,7 +77,7 @@ public static class SerialCommand
             using var packetLog = new PacketLog(log, time);
             var agent = new SerialAgent(agentName.Value, bus, options, counters, packetLog, log, time);
             var stats = new StatsPublisher(agentName.Value, "serial", agent.Addresses, counters, bus, statsInterval, log, time);
-            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats, cancellationToken);
+            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats.RunAsync, cancellationToken);
         }));
         return command;
     }

@@ -80,7 +80,7 @@ public static class TunCommand
             var agent = new TunAgent(agentName.Value, bus, addresses, open, counters, packetLog, log, timeout);
             var stats = new StatsPublisher(agentName.Value, "tun", () => agent.Settings?.Addresses.Select(a => a.ToString()).ToList() ?? [],
                 counters, bus, statsInterval, log, time);
-            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats, cancellationToken);
+            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats.RunAsync, cancellationToken);
         }));
         return command;
     }

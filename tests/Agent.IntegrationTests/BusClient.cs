@@ -12,6 +12,7 @@ public sealed class BusClient : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly ConcurrentQueue<(string Key, byte[] Body)> _received = new();
+    private readonly ConcurrentQueue<(string Key, string? CorrelationId, byte[] Body)> _replies = new();
 
     private BusClient(IConnection connection, IChannel channel)
     {
@@ -29,7 +30,9 @@ public sealed class BusClient : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, e) =>
         {
-            client._received.Enqueue((e.RoutingKey, e.Body.ToArray()));
+            var body = e.Body.ToArray();
+            client._received.Enqueue((e.RoutingKey, body));
+            client._replies.Enqueue((e.RoutingKey, e.BasicProperties.CorrelationId, body));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue.QueueName, true, consumer);
@@ -43,6 +46,24 @@ public sealed class BusClient : IAsyncDisposable
 
     public async Task PublishAsync(string routingKey, byte[] body) =>
         await _channel.BasicPublishAsync("amq.topic", routingKey, false, new BasicProperties { ContentType = "application/json" }, body);
+
+    /// <summary>Publishes a request as the ioppytest backend does: JSON with a correlation id for the reply.</summary>
+    public async Task PublishAsync(string routingKey, string json, string correlationId) =>
+        await _channel.BasicPublishAsync("amq.topic", routingKey, false,
+            new BasicProperties { ContentType = "application/json", CorrelationId = correlationId }, Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Waits for the reply on <paramref name="routingKey"/> that carries <paramref name="correlationId"/>.</summary>
+    public async Task<byte[]> WaitForReplyAsync(string routingKey, string correlationId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var (key, correlation, body) in _replies)
+                if (key == routingKey && correlation == correlationId) return body;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"no reply on {routingKey} with correlation id {correlationId}; got: {string.Join(", ", _replies.Select(r => $"{r.Key} ({r.CorrelationId})"))}");
+    }
 
     public static string PacketJson(byte[] data) =>
         $$"""{"_api_version": "1.2.15", "data": [{{string.Join(", ", data)}}], "interface_name": "tun0", "timestamp": 1}""";

@@ -6,6 +6,7 @@ using Agent.Core.Bus;
 using Agent.Core.Packets;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
+using Agent.Core.Stats;
 
 namespace Agent.Core.Routing;
 
@@ -46,6 +47,11 @@ public sealed class PacketRouter
     }
 
     public RouterCounters Counters { get; } = new();
+
+    /// <summary>This replica's <c>router.stats</c>: the agents it knows and what it moved for each.</summary>
+    public RouterStats Stats(string replica, TimeSpan uptime) => new(
+        ComponentName, replica, Math.Round(uptime.TotalSeconds, 1), Agents,
+        Counters.Sources.ToDictionary(a => a, a => new RoutedTraffic(Counters.Received(a), Counters.ForwardedFrom(a), Counters.Dropped(a))));
 
     /// <summary>The agents known so far.</summary>
     public IReadOnlyList<string> Agents => _agents.Keys.Order(StringComparer.Ordinal).ToList();

@@ -19,6 +19,12 @@ public sealed class RouterCounters
 
     public long Forwarded(string from, string to) => _forwarded.GetValueOrDefault((from, to));
 
+    /// <summary>Every copy forwarded of <paramref name="from"/>'s packets, whatever the destination.</summary>
+    public long ForwardedFrom(string from) => _forwarded.Where(f => f.Key.From == from).Sum(f => f.Value);
+
+    /// <summary>The agents packets were received from.</summary>
+    public IReadOnlyList<string> Sources => _received.Keys.Order(StringComparer.Ordinal).ToList();
+
     public long Dropped(string from) => _dropped.Where(d => d.Key.From == from).Sum(d => d.Value);
 
     /// <summary>One line per source: <c>from agent_1: received 12, forwarded agent_2 12, agent_TT 12, dropped 0</c>.</summary>

@@ -6,8 +6,9 @@ using Agent.Core.Relay;
 namespace Agent.Core.Stats;
 
 /// <summary>
-/// Publishes an agent's <see cref="AgentStats"/> at start and then every interval, and logs a one-line summary each
-/// interval. An interval of zero publishes only the first message.
+/// Publishes an agent's <see cref="AgentStats"/> at start, then every interval with a one-line summary in the log, and
+/// at once whenever someone publishes <see cref="StatsKeys.Request"/> (so <c>agent status</c> need not wait an
+/// interval). An interval of zero publishes no periodic message; requests are still answered.
 /// </summary>
 public sealed class StatsPublisher(
     AgentName name, string kind, Func<IReadOnlyList<string>> addresses, TrafficCounters counters, IMessageBus bus,
@@ -15,25 +16,14 @@ public sealed class StatsPublisher(
 {
     private readonly long _started = time.GetTimestamp();
 
-    public string Key => $"fromAgent.{name}.stats";
+    public string Key => StatsKeys.Agent(name);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        try
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        new StatsCadence(bus, interval, log, time).RunAsync(PublishAsync, async ct =>
         {
-            await PublishAsync(cancellationToken);
-            if (interval <= TimeSpan.Zero) return;
-            using var timer = new PeriodicTimer(interval, time);
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                var stats = await PublishAsync(cancellationToken);
-                log.Information("Stats {Name}: {Summary}", name, stats.Summary());
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+            var stats = await PublishAsync(ct);
+            log.Information("Stats {Name}: {Summary}", name, stats.Summary());
+        }, cancellationToken);
 
     private async Task<AgentStats> PublishAsync(CancellationToken cancellationToken)
     {

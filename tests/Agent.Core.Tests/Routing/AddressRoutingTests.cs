@@ -108,6 +108,21 @@ public sealed class AddressRoutingTests
     }
 
     [Fact]
+    public async Task Router_stats_say_what_was_received_forwarded_and_dropped_per_agent()
+    {
+        var (router, stop, run) = await StartAsync(new RouterOptions([]));
+        for (var n = 1; n <= 3; n++) await AnnounceAsync(n);
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "ff02::1"));
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Encoding.UTF8.GetBytes("{]"));
+        var stats = router.Stats("replica-1", TimeSpan.FromSeconds(5));
+        Assert.Equal(["agent_1", "agent_2", "agent_3"], stats.Agents);
+        Assert.Equal(new Agent.Core.Stats.RoutedTraffic(2, 3, 1), stats.Traffic["agent_1"]);
+        Assert.Equal("replica-1", stats.Replica);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task Packets_come_from_the_shared_queue_and_announcements_from_a_private_one()
     {
         var (_, stop, run) = await StartAsync(new RouterOptions([], SharedQueue: "q.packets"));

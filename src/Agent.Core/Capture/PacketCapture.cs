@@ -1,0 +1,137 @@
+using Serilog;
+using Agent.Core.Bus;
+using Agent.Core.Protocol;
+using Agent.Core.Relay;
+
+namespace Agent.Core.Capture;
+
+/// <summary>
+/// <c>agent capture</c> on the bus: binds <c>fromAgent.#</c> (and, with a sniffer, its request keys, on the same queue
+/// so that a stop is handled after the packets that came before it), turns every packet message into a record and
+/// hands it to the capture files and to the sniffer. Other messages under <c>fromAgent.</c> (announcements, stats)
+/// are not packets and are ignored.
+/// </summary>
+public sealed class PacketCapture
+{
+    private readonly IMessageBus _bus;
+    private readonly CaptureFileSet? _files;
+    private readonly SnifferService? _sniffer;
+    private readonly ILogger _log;
+    private readonly PacketLog _packetLog;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private bool _stopped;
+
+    public PacketCapture(IMessageBus bus, CaptureFileSet? files, SnifferService? sniffer, ILogger log, PacketLog packetLog, TimeProvider time)
+    {
+        if (files is null && sniffer is null) throw new ArgumentException("a capture needs files to write or a sniffer to serve");
+        _bus = bus;
+        _files = files;
+        _sniffer = sniffer;
+        _log = log;
+        _packetLog = packetLog;
+        _time = time;
+    }
+
+    /// <summary>What went into the files (or, without files, to the sniffer), per agent, and what did not.</summary>
+    public CaptureCounters Counters { get; } = new();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _bus.SubscribeAsync([Topics.AllFromAgents, .. _sniffer is null ? [] : SnifferService.RequestKeys], OnMessageAsync, cancellationToken);
+            var purposes = new[] { _files is null ? null : $"into {_files.MainPath}", _sniffer is null ? null : "for sniffing.* requests" };
+            _log.Information("Capturing {Keys} {Purposes}", Topics.AllFromAgents, string.Join(" and ", purposes.OfType<string>()));
+            if (_sniffer is not null)
+                await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(SnifferService.ComponentName).ToJson(), cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Messages still arriving are dropped from here on: the caller closes the files next.
+            lock (_lock) _stopped = true;
+            if (_sniffer is not null)
+            {
+                using var bound = new CancellationTokenSource(BusOptions.ShutdownBound);
+                try
+                {
+                    await _bus.TryPublishAsync(Topics.ComponentShutdown, ComponentMessage.Shutdown(SnifferService.ComponentName).ToJson(), bound.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            _log.Information("{Summary}", Summary());
+        }
+    }
+
+    /// <summary>One line of what was written: packets per agent, the files, what was skipped.</summary>
+    public string Summary()
+    {
+        var parts = new List<string>();
+        if (_files is not null)
+        {
+            var files = _files.Files;
+            var where = files.Count switch
+            {
+                0 => "no file",
+                1 => files[0],
+                _ => $"{files.Count} files, {files[0]} to {files[^1]}",
+            };
+            var skipped = Counters.SkippedSummary();
+            parts.Add($"Captured {Counters.TotalCaptured} packets ({Counters.PerAgent()}) into {where}" + (skipped.Length > 0 ? $", {skipped}" : ""));
+        }
+        if (_sniffer is not null) parts.Add($"sniffer: {_sniffer.Summary()}");
+        return string.Join("; ", parts);
+    }
+
+    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
+    {
+        if (_sniffer is not null && routingKey.EndsWith(".request", StringComparison.Ordinal))
+        {
+            await _sniffer.HandleAsync(routingKey, body, correlationId);
+            return;
+        }
+        if (!CaptureRecord.IsPacketKey(routingKey, out var agent, out var linkType)) return;
+        if (linkType is null)
+        {
+            Count(CaptureCounters.UnknownLinkType);
+            _packetLog.Dropped(routingKey, CaptureCounters.UnknownLinkType, "neither ip.tun nor 802154.serial", quiet: true);
+            return;
+        }
+        if (!CaptureRecord.TryParse(routingKey, body.Span, _time.GetUtcNow(), out var record, out var error))
+        {
+            Count(DropReasons.MalformedJson);
+            _packetLog.Dropped(routingKey, DropReasons.MalformedJson, error);
+            return;
+        }
+        lock (_lock)
+        {
+            if (_stopped) return;
+            _sniffer?.Record(record!);
+            try
+            {
+                _files?.Write(record!);
+            }
+            catch (IOException e)
+            {
+                Counters.CountSkipped(CaptureCounters.WriteFailed);
+                _packetLog.Dropped(routingKey, CaptureCounters.WriteFailed, e.Message);
+                return;
+            }
+            // Without files this counts the packets handed to the sniffer, for the log lines.
+            Counters.CountCaptured(agent);
+        }
+        if (linkType == LinkType.RawIp) _packetLog.Packet(agent, Counters.Captured(agent), record!.Data, body.Span);
+        else _log.Debug("{Agent} #{Count} {Length} B 802.15.4 frame", agent, Counters.Captured(agent), record!.Data.Length);
+    }
+
+    private void Count(string reason)
+    {
+        if (_files is not null) Counters.CountSkipped(reason);
+    }
+}
