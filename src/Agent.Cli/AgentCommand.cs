@@ -15,6 +15,8 @@ public static class AgentCommand
               sudo agent tun --url amqp://user:pass@broker/session --name agent_1
               agent serial --port /dev/ttyUSB0 --baud 115200 --name agent_3 --url amqp://user:pass@broker/session
               agent router --url amqp://user:pass@broker/session
+              agent capture --url amqp://user:pass@broker/session --write session.pcapng
+              agent status --url amqp://user:pass@broker/session --watch
             """);
         global.AddTo(root);
         root.Subcommands.Add(TunCommand.Create(global, time));

@@ -37,7 +37,7 @@ public sealed class SerialTests(BrokerFixture broker)
         var moteAddress = framing == "slip" ? "bbbb::1615:92cc:0:3" : "bbbb::3";
 
         await using var router = AgentProcess.Start("router", "router", "--url", url);
-        await router.WaitForLineAsync("Routing between");
+        await router.WaitForLineAsync("Routing");
         await using var mote = AgentProcess.StartMote("mote", ["--link", link, "--framing", framing, "--payload", "ip", .. identity]);
         await mote.WaitForLineAsync(Regex.Escape(link));
         await using var agent3 = AgentProcess.Start("agent_3", "serial", "--url", url, "--name", "agent_3", "--port", link, "--framing", framing);
@@ -65,7 +65,7 @@ public sealed class SerialTests(BrokerFixture broker)
         await using var ns = await Netns.CreateAsync($"agt-n{framing}");
         var link = LinkPath($"noise-{framing}");
         await using var router = AgentProcess.Start("router", "router", "--url", url);
-        await router.WaitForLineAsync("Routing between");
+        await router.WaitForLineAsync("Routing");
         await using var mote = AgentProcess.StartMote("mote", "--link", link, "--framing", framing, "--address", "bbbb::3",
             "--garbage-every", "2", "--corrupt-every", "3", "--text-every", "1");
         await mote.WaitForLineAsync(Regex.Escape(link));
@@ -91,7 +91,7 @@ public sealed class SerialTests(BrokerFixture broker)
         await using var ns = await Netns.CreateAsync("agt-srp");
         var link = LinkPath("replug");
         await using var router = AgentProcess.Start("router", "router", "--url", url);
-        await router.WaitForLineAsync("Routing between");
+        await router.WaitForLineAsync("Routing");
         await using var mote = AgentProcess.StartMote("mote", "--link", link, "--framing", "slip", "--address", "bbbb::3",
             "--unplug-after", "6", "--replug-after", "2");
         await mote.WaitForLineAsync(Regex.Escape(link));

@@ -33,7 +33,7 @@ public sealed class TunnelTests(BrokerFixture broker)
         await using var ns2 = await Netns.CreateAsync("agt-n2");
 
         await using var router = AgentProcess.Start("router", "router", "--url", url, "--nodes", "agent_1,agent_2");
-        await router.WaitForLineAsync("Routing between");
+        await router.WaitForLineAsync("Routing");
         await using var agent1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name);
         await using var agent2 = AgentProcess.Start("agent_2", "connect", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--force-bootstrap");
         await agent1.WaitForLineAsync(@"Interface tun\d+ is up");
