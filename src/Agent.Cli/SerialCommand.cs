@@ -21,15 +21,15 @@ public static class SerialCommand
         var name = new Option<string>("--name", "-n") { Description = "Agent name, one routing-key word", Required = true };
         var port = new Option<string?>("--port") { Description = $"Serial device, e.g. /dev/ttyUSB0 (default: ${PortVariable})", HelpName = "DEVICE" };
         var baud = new Option<int?>("--baud") { Description = $"Baud rate (default: ${BaudVariable}, else 115200)", HelpName = "RATE" };
-        var framing = new Option<string>("--framing") { Description = "Frame delimiting on the line", DefaultValueFactory = _ => "slip" };
+        var framing = new Option<string?>("--framing") { Description = "Frame delimiting on the line: slip (default) or hdlc (implied by --payload openwsn)" };
         framing.AcceptOnlyFromAmong("slip", "hdlc");
         var payload = new Option<string>("--payload")
         {
-            Description = "What the frames carry: ip (the mote is a session peer) or 802154 (raw MAC frames, the original probe mode)",
+            Description = "What the frames carry: ip (the mote is a session peer), 802154 (raw MAC frames, the original probe mode) or openwsn (the agent is the border router of an OpenWSN mesh)",
             DefaultValueFactory = _ => "ip",
         };
-        payload.AcceptOnlyFromAmong("ip", "802154");
-        var flow = new Option<string>("--flow") { Description = "Flow control of our output", DefaultValueFactory = _ => "none" };
+        payload.AcceptOnlyFromAmong("ip", "802154", "openwsn");
+        var flow = new Option<string?>("--flow") { Description = "Flow control of our output: none (default), rtscts, or xonxoff (implied by --payload openwsn)" };
         flow.AcceptOnlyFromAmong("none", "rtscts", "xonxoff");
         var xonXoffEscape = new Option<bool>("--xonxoff-escape") { Description = "Undo the mote's XON/XOFF escaping (0x12 xx) on input, as OpenWSN motes send it" };
         var maxFrame = new Option<int?>("--max-frame") { Description = "Largest frame sent down the line (default 1500 for ip, 127 for 802154)", HelpName = "BYTES" };
@@ -44,6 +44,7 @@ public static class SerialCommand
               agent serial --port /dev/ttyUSB0 --baud 115200 --name agent_3 --url amqp://user:pass@broker/session
               agent serial --port /dev/ttyACM0 --name agent_4 --framing hdlc --flow rtscts
               agent serial --port /dev/ttyUSB1 --name agent_5 --payload 802154        (the original probe mode)
+              agent serial --port /dev/ttyUSB0 --name agent_3 --payload openwsn       (an OpenWSN DAG root and its mesh)
             """);
         foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host })
             command.Options.Add(option);
@@ -58,13 +59,18 @@ public static class SerialCommand
             if (!AddressOptions.TryParse(result.GetValue(ipv6Prefix), result.GetValue(ipv6Host), null, out var addresses, out var addressError))
                 throw new UsageException(addressError);
             if (result.GetValue(maxFrame) is <= 0) throw new UsageException("--max-frame must be a positive number of bytes");
+            var kind = result.GetValue(payload) switch { "802154" => SerialPayload.Ieee802154, "openwsn" => SerialPayload.OpenWsn, _ => SerialPayload.Ip };
+            var openWsn = kind == SerialPayload.OpenWsn;
+            // OpenWSN motes speak HDLC with an XON/XOFF sublayer and pause us with XOFF (PROTOCOL.md 8).
+            if (openWsn && result.GetValue(framing) == "slip") throw new UsageException("--payload openwsn speaks HDLC; --framing slip cannot go with it");
+            var lineFlow = result.GetValue(flow) ?? (openWsn ? "xonxoff" : "none");
             var options = new SerialOptions(
                 device,
                 rate,
-                result.GetValue(framing) == "hdlc" ? SerialFraming.Hdlc : SerialFraming.Slip,
-                result.GetValue(payload) == "802154" ? SerialPayload.Ieee802154 : SerialPayload.Ip,
-                result.GetValue(flow) switch { "rtscts" => Termios.Flow.RtsCts, "xonxoff" => Termios.Flow.XonXoff, _ => Termios.Flow.None },
-                result.GetValue(xonXoffEscape),
+                result.GetValue(framing) == "hdlc" || openWsn ? SerialFraming.Hdlc : SerialFraming.Slip,
+                kind,
+                lineFlow switch { "rtscts" => Termios.Flow.RtsCts, "xonxoff" => Termios.Flow.XonXoff, _ => Termios.Flow.None },
+                result.GetValue(xonXoffEscape) || openWsn,
                 result.GetValue(maxFrame),
                 result.GetValue(forwardAll),
                 addresses.Prefix,

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using Serilog;
 using Agent.Connectors.Serial.Line;
+using Agent.Connectors.Serial.OpenWsn;
 using Agent.Connectors.Serial.Payloads;
 using Agent.Core.Addressing;
 using Agent.Core.Bus;
@@ -31,6 +32,7 @@ public sealed class SerialAgent
     private readonly MoteAddresses _addresses;
     private readonly SerialConnector _connector;
     private readonly PacketRelay _relay;
+    private readonly OpenWsnMotePayload? _mesh;
     private CancellationToken _stopping;
 
     public SerialAgent(AgentName name, IMessageBus bus, SerialOptions options, TrafficCounters counters, PacketLog packetLog, ILogger log, TimeProvider time)
@@ -44,18 +46,24 @@ public sealed class SerialAgent
         _time = time;
         _line = new SerialLine(options.Port, options.Baud, options.Flow, log, time);
         _addresses = new MoteAddresses(options.Host is { } host ? options.SessionPrefix.WithHost(host) : null);
-        IMotePayload payload = options.Payload == SerialPayload.Ip
-            ? new IpMotePayload(options.SessionPrefix, _addresses, options.DownlinkLimit, options.ForwardAll)
-            : new Ieee802154MotePayload(options.DownlinkLimit);
+        IMotePayload payload = options.Payload switch
+        {
+            SerialPayload.Ip => new IpMotePayload(options.SessionPrefix, _addresses, options.DownlinkLimit, options.ForwardAll),
+            SerialPayload.OpenWsn => _mesh = new OpenWsnMotePayload(options.SessionPrefix, _addresses, log, time, Random.Shared),
+            _ => new Ieee802154MotePayload(options.DownlinkLimit),
+        };
         _connector = new SerialConnector(options, _line, payload, counters, packetLog, time);
         _relay = new PacketRelay(bus, _connector, UpKey, _connector.CheckDownlink, counters, packetLog, DownlinkCapacity);
     }
 
     /// <summary>What the stats say about the mote's addresses: the ones learnt so far, or the port for 802.15.4.</summary>
     public IReadOnlyList<string> Addresses() =>
-        IsIp ? _addresses.Known.Select(a => a.ToString()).ToList() : [_options.Port];
+        _mesh is not null ? _addresses.Known.Concat(_mesh.MoteAddresses).Select(a => a.ToString()).Distinct().ToList()
+        : IsIp ? _addresses.Known.Select(a => a.ToString()).ToList()
+        : [_options.Port];
 
-    private bool IsIp => _options.Payload == SerialPayload.Ip;
+    /// <summary>IP and OpenWSN payloads use the IP topics; 802.15.4 its own.</summary>
+    private bool IsIp => _options.Payload != SerialPayload.Ieee802154;
 
     private string UpKey => IsIp ? Topics.IpPacketUp(_name) : Topics.SerialPacketUp(_name);
 
@@ -72,7 +80,7 @@ public sealed class SerialAgent
             {
                 _addresses.GlobalAddressLearned += address =>
                 {
-                    _log.Information("The mote's address is {Address}", address);
+                    _log.Information(_mesh is null ? "The mote's address is {Address}" : "The mesh's root is {Address}", address);
                     _ = AnnounceAsync();
                 };
             }
@@ -104,6 +112,7 @@ public sealed class SerialAgent
             }
             await _connector.DisposeAsync();
             _log.Information("Stopped {Name}: {Counters}", _name, _counters);
+            if (_mesh is not null) _log.Information("Mesh of {Name}: {Mesh}", _name, _mesh.MeshSummary);
         }
     }
 

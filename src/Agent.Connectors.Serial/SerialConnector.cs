@@ -47,6 +47,7 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         {
             _decoder.Reset();
             _xonXoff?.Reset();
+            _payload.OnOpened(this);
         };
     }
 
@@ -60,18 +61,48 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
     /// <summary>Runs the line until cancelled (see <see cref="SerialLine.RunAsync"/>).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var stopTicking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ticking = TickAsync(stopTicking.Token);
         try
         {
             await _line.RunAsync(OnBytes, cancellationToken);
         }
         finally
         {
+            await stopTicking.CancelAsync();
+            await ticking;
             _frames.Writer.TryComplete();
         }
     }
 
-    public ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Send(frame.Span));
+    public async ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        var plan = _payload.ToMote(frame.Span);
+        if (plan.DropReason is { } reason)
+        {
+            _log.Dropped(_line.Path, reason, plan.Detail);
+            return reason;
+        }
+        for (var i = 0; i < plan.Frames.Count; i++)
+        {
+            if (i > 0 && _payload.FrameSpacing > TimeSpan.Zero) await Task.Delay(_payload.FrameSpacing, _time, cancellationToken);
+            if (Send(plan.Frames[i]) is { } failed) return failed;
+        }
+        return null;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+                if (_line.IsOpen) _payload.OnTick(this);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     public ValueTask DisposeAsync()
     {
@@ -117,13 +148,13 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         if (Send(payload) is { } reason) Drop(reason, "a reply to the mote");
     }
 
-    void IMoteLink.Drop(string reason, string detail) => Drop(reason, detail);
+    void IMoteLink.Drop(string reason, string detail, bool quiet) => Drop(reason, detail, quiet);
 
     void IMoteLink.Print(string text) => _log.Text(_line.Path, text);
 
-    private void Drop(string reason, string detail)
+    private void Drop(string reason, string detail, bool quiet = false)
     {
         _counters.CountDrop(reason);
-        _log.Dropped(_line.Path, reason, detail);
+        _log.Dropped(_line.Path, reason, detail, quiet);
     }
 }

@@ -18,6 +18,9 @@ public enum SerialPayload
 
     /// <summary>Raw IEEE 802.15.4 MAC frames: the original agent's probe mode.</summary>
     Ieee802154,
+
+    /// <summary>The typed frames of an OpenWSN DAG-root mote: the agent is the mesh's border router (OPENWSN.md).</summary>
+    OpenWsn,
 }
 
 /// <summary>Everything <c>agent serial</c> needs to know about its line.</summary>
@@ -34,7 +37,7 @@ public sealed record SerialOptions(
     Ipv6HostId? Host = null)
 {
     /// <summary>The largest downlink frame: 1500 for IP, 127 (the 802.15.4 PHY limit) for 802.15.4.</summary>
-    public int DownlinkLimit => MaxFrame ?? (Payload == SerialPayload.Ip ? 1500 : 127);
+    public int DownlinkLimit => MaxFrame ?? (Payload == SerialPayload.Ieee802154 ? 127 : 1500);
 
     public Ipv6Prefix SessionPrefix => Prefix ?? Ipv6Prefix.Default;
 }

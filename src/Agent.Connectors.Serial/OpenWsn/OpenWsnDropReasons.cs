@@ -38,4 +38,10 @@ public static class OpenWsnDropReasons
 
     /// <summary>An ICMPv6 DAO to the root whose body is cut short or carries an option other than Target or Transit (D.3).</summary>
     public const string BadDao = "openwsn-bad-dao";
+
+    /// <summary>A session packet that is not for this mesh (another agent's address, multicast, IPv4); counted quietly.</summary>
+    public const string NotForMesh = "openwsn-not-for-mesh";
+
+    /// <summary>A packet for an address that looks like a mote's but whose mote sent no DAO yet (no source route).</summary>
+    public const string UnknownMote = "openwsn-unknown-mote";
 }

@@ -9,8 +9,8 @@ public interface IMoteLink
     /// <summary>Frames <paramref name="payload"/> and sends it back down the line (a reply to a query).</summary>
     void Reply(ReadOnlySpan<byte> payload);
 
-    /// <summary>Counts and logs a frame from the mote that goes nowhere.</summary>
-    void Drop(string reason, string detail);
+    /// <summary>Counts and logs a frame from the mote that goes nowhere; a quiet one is logged at debug level only.</summary>
+    void Drop(string reason, string detail, bool quiet = false);
 
     /// <summary>Logs a line the mote printed.</summary>
     void Print(string text);

@@ -12,6 +12,6 @@ internal sealed class RecordingLink : IMoteLink
 
     void IMoteLink.Up(byte[] data, byte[]? wire) => Up.Add((data, wire));
     void IMoteLink.Reply(ReadOnlySpan<byte> payload) => Replies.Add(payload.ToArray());
-    void IMoteLink.Drop(string reason, string detail) => Drops.Add((reason, detail));
+    void IMoteLink.Drop(string reason, string detail, bool quiet) => Drops.Add((reason, detail));
     void IMoteLink.Print(string text) => Printed.Add(text);
 }

@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Serilog;
+using Agent.Connectors.Serial.OpenWsn;
+using Agent.Connectors.Serial.Payloads;
+using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Connectors.Serial.Tests.OpenWsn;
+using Agent.Core.Addressing;
+
+namespace Agent.Connectors.Serial.Tests.Payloads;
+
+/// <summary>The OpenWSN payload kind end to end over recorded frames: detect, root, topology from DAOs, both directions.</summary>
+public sealed class OpenWsnMotePayloadTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingLink _link = new();
+    private readonly MoteAddresses _addresses = new();
+    private readonly OpenWsnMotePayload _payload;
+
+    public OpenWsnMotePayloadTests()
+    {
+        _payload = new OpenWsnMotePayload(Ipv6Prefix.Parse("bbbb"), _addresses, new LoggerConfiguration().CreateLogger(), _time, new Random(7));
+        _payload.OnOpened(_link);
+    }
+
+    private static byte[] Hex(string hex) => Convert.FromHexString(hex);
+
+    private static string StatusFrame(int index) =>
+        Vectors.Load("openwsn/status_frames.json").GetProperty("status_frames")[index].GetProperty("raw_frame_hex").GetString()!;
+
+    private void FeedDaos()
+    {
+        foreach (var dao in MeshVectors.Daos.EnumerateArray())
+            _payload.FromMote(Hex(dao.GetProperty("raw_frame_hex").GetString()!), [], _link);
+    }
+
+    [Fact]
+    public void A_mote_that_is_not_root_is_made_root_with_Y_and_announced_once_it_is()
+    {
+        IPAddress? announced = null;
+        _addresses.GlobalAddressLearned += a => announced = a;
+        _payload.FromMote(Hex(StatusFrame(0)), [], _link);
+        var request = Assert.Single(_link.Replies);
+        Assert.Equal(27, request.Length);
+        Assert.Equal((byte)'R', request[0]);
+        Assert.Equal((byte)'Y', request[1]);
+        Assert.Equal(Ipv6Prefix.Parse("bbbb").ToBytes(), request[2..10]);
+        Assert.Contains(_link.Printed, p => p.Contains("found OpenWSN mote 14-15-92-cc-00-00-00-01, DAG root: no"));
+        Assert.Null(announced);
+
+        _payload.FromMote(Hex(StatusFrame(1)), [], _link);
+        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:1"), announced);
+
+        // A reboot: the status says it is not root any more; it is made root again (after the 2 s spacing).
+        _time.Advance(TimeSpan.FromSeconds(3));
+        _payload.FromMote(Hex(StatusFrame(0)), [], _link);
+        Assert.Equal(2, _link.Replies.Count);
+        Assert.Contains(_link.Printed, p => p.Contains("no longer DAG root"));
+    }
+
+    [Fact]
+    public void Without_a_status_frame_the_serial_echo_probe_is_sent()
+    {
+        _payload.OnTick(_link);
+        Assert.Empty(_link.Replies);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _payload.OnTick(_link);
+        var probe = Assert.Single(_link.Replies);
+        Assert.Equal((byte)'S', probe[0]);
+        // The mote echoes it in the D echo form: moteId16, ASN(5), the bytes (OPENWSN.md B.1).
+        byte[] reply = [(byte)'D', 0x00, 0x01, 0x45, 0x23, 0x01, 0x00, 0x00, .. probe[1..]];
+        _payload.FromMote(reply, [], _link);
+        Assert.Contains(_link.Printed, p => p.Contains("answered the serial echo probe"));
+        Assert.Empty(_link.Up);
+    }
+
+    [Fact]
+    public void Daos_build_the_topology_and_are_not_forwarded_then_pings_to_motes_go_down_their_source_route()
+    {
+        _payload.FromMote(Hex(StatusFrame(1)), [], _link);
+        FeedDaos();
+        Assert.Empty(_link.Up);
+        Assert.Contains("3 routes", _payload.MeshSummary);
+
+        // Replay openvisualizer's run: every pc_to_mote_data case in order (the large UDP takes tag 1), then the default
+        // ping to C (tag 2): our frames must be the recorded ones, byte for byte.
+        var cases = Vectors.Load("openwsn/pc_to_mote_data.json").GetProperty("pc_to_mote_data").EnumerateArray()
+            .Append(Vectors.Load("openwsn/pc_to_mote_default_ping.json").GetProperty("pc_to_mote_default_ping")[1]);
+        foreach (var vector in cases)
+        {
+            var packet = Hex(vector.GetProperty("ipv6_from_tun_hex").GetString()!);
+            Assert.True(_payload.CheckDownlink(packet).Accepted, vector.GetProperty("description").GetString());
+            var frames = _payload.ToMote(packet);
+            Assert.Null(frames.DropReason);
+            var expected = vector.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("raw_frame_hex").GetString()!).ToList();
+            Assert.Equal(expected, frames.Frames.Select(Convert.ToHexStringLower).ToList());
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(10), _payload.FrameSpacing);
+    }
+
+    [Fact]
+    public void Mesh_data_goes_up_as_ipv6()
+    {
+        _payload.FromMote(Hex(StatusFrame(1)), [], _link);
+        var data = MeshVectors.Data[0];
+        _payload.FromMote(Hex(data.GetProperty("raw_frame_hex").GetString()!), [], _link);
+        var (ipv6, wire) = Assert.Single(_link.Up);
+        Assert.Null(wire);
+        Assert.Equal(MeshVectors.ExpectedIpv6Hex(data), Convert.ToHexStringLower(ipv6));
+    }
+
+    [Theory]
+    [InlineData("bbbb::2", OpenWsnDropReasons.NotForMesh)]
+    [InlineData("bbbb::1415:92cc:0:9", OpenWsnDropReasons.UnknownMote)]
+    [InlineData("ff02::1", OpenWsnDropReasons.NotForMesh)]
+    public void Session_packets_that_are_not_for_a_known_mote_stay_out(string destination, string reason)
+    {
+        _payload.FromMote(Hex(StatusFrame(1)), [], _link);
+        FeedDaos();
+        byte[] packet = [0x60, 0, 0, 0, 0, 0, 59, 64, .. IPAddress.Parse("bbbb::1").GetAddressBytes(), .. IPAddress.Parse(destination).GetAddressBytes()];
+        var verdict = _payload.CheckDownlink(packet);
+        Assert.Equal(reason, verdict.DropReason);
+        Assert.Equal(reason == OpenWsnDropReasons.NotForMesh, verdict.Quiet);
+    }
+}
