@@ -83,7 +83,7 @@ public sealed class OpenWsnMotePayload : IMotePayload
                 _probe = EchoProbe.Create(_random);
                 send = _probe.Request();
             }
-            else if (_detected && !_isRoot && _root is not null && _time.GetElapsedTime(_lastRootRequest) >= TimeSpan.FromSeconds(2))
+            else if (_detected && !_isRoot && _time.GetElapsedTime(_lastRootRequest) >= TimeSpan.FromSeconds(2))
             {
                 send = RootRequest();
             }
@@ -158,12 +158,28 @@ public sealed class OpenWsnMotePayload : IMotePayload
     private byte[] RootRequest()
     {
         _lastRootRequest = _time.GetTimestamp();
-        _log.Information("Making {Mote} DAG root of {Prefix}", _root, _prefix);
+        _log.Information("Making {Mote} DAG root of {Prefix}", _root?.ToString() ?? "the mote", _prefix);
         return SetRootFrame.Build(_prefix, SetRootFrame.DefaultKeyIndex, _key);
     }
 
     private void OnData(MoteFrame.Data data, IMoteLink link)
     {
+        // Only a DAG root bridges D frames, and their header names it: enough when the firmware prints no status.
+        bool becameRoot;
+        lock (_lock)
+        {
+            becameRoot = !_isRoot && _root is null;
+            if (becameRoot)
+            {
+                _root = data.Root;
+                _isRoot = _detected = true;
+            }
+        }
+        if (becameRoot)
+        {
+            link.Print($"{data.Root} is DAG root of {_prefix} (it bridges the mesh's data)");
+            _addresses.Learn(data.Root.WithPrefix(_prefix));
+        }
         switch (_up.Accept(data))
         {
             case MeshToHostResult.Packet packet:

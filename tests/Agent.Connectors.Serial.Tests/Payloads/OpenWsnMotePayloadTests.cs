@@ -72,6 +72,15 @@ public sealed class OpenWsnMotePayloadTests
         _payload.FromMote(reply, [], _link);
         Assert.Contains(_link.Printed, p => p.Contains("answered the serial echo probe"));
         Assert.Empty(_link.Up);
+        // Found, but with no status to say whether it is root: it is told to be root; its DAOs then name it.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _payload.OnTick(_link);
+        Assert.Equal((byte)'R', _link.Replies[^1][0]);
+        IPAddress? announced = null;
+        _addresses.GlobalAddressLearned += a => announced = a;
+        FeedDaos();
+        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:1"), announced);
+        Assert.Contains("3 routes", _payload.MeshSummary);
     }
 
     [Fact]
