@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FirmwareSim.Ip;
+using FirmwareSim.OpenWsn;
 using FirmwareSim.Pty;
 
 namespace FirmwareSim;
@@ -15,18 +16,18 @@ public static class MoteCommand
             Required = true,
             HelpName = "PATH",
         };
-        var framing = new Option<string>("--framing")
+        var framing = new Option<string?>("--framing")
         {
-            Description = "Framing on the line: slip (tunslip6, RIOT slipdev) or hdlc (OpenWSN, OpenThread; FCS-16)",
-            DefaultValueFactory = _ => "slip",
+            Description = "Framing on the line: slip (tunslip6, RIOT slipdev) or hdlc (OpenWSN, OpenThread; FCS-16); default slip, hdlc with --payload openwsn",
         };
         framing.AcceptOnlyFromAmong("slip", "hdlc");
         var payload = new Option<string>("--payload")
         {
-            Description = "What frames carry: ip (IPv6/IPv4 packets and tunslip6 commands) or 802154 (802.15.4 frames without FCS, uncompressed IPv6)",
+            Description = "What frames carry: ip (IPv6/IPv4 packets and tunslip6 commands), 802154 (802.15.4 frames without FCS, uncompressed IPv6) " +
+                "or openwsn (an OpenWSN DAG-root mote with a chain of motes behind it: status, log and data frames, 6LoWPAN, XON/XOFF)",
             DefaultValueFactory = _ => "ip",
         };
-        payload.AcceptOnlyFromAmong("ip", "802154");
+        payload.AcceptOnlyFromAmong("ip", "802154", "openwsn");
         var address = new Option<string?>("--address")
         {
             Description = "The mote's global IPv6 address; without it the mote asks the host for a prefix (?P) and uses prefix + EUI-64 interface id",
@@ -75,31 +76,60 @@ public static class MoteCommand
             DefaultValueFactory = _ => 5,
             HelpName = "S",
         };
-        var seed = new Option<int?>("--seed") { Description = "Seed of the noise generator, for reproducible runs" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the noise generator and of the motes' fragment tags, for reproducible runs" };
+        var motes = new Option<int?>("--motes")
+        {
+            Description = $"openwsn: motes in all, the DAG root included: root <- A <- B <- ..., EUI-64s following --mac (default {OpenWsnOptions.DefaultMotes})",
+            HelpName = "N",
+        };
+        var daoPeriod = new Option<double?>("--dao-period")
+        {
+            Description = $"openwsn: seconds between DAO rounds while the root is root; the first comes within 1 s of R (default {OpenWsnOptions.DefaultDaoPeriod.TotalSeconds}; real motes take about two minutes)",
+            HelpName = "S",
+        };
+        var rebootAfter = new Option<double?>("--reboot-after")
+        {
+            Description = "openwsn: the root reboots once, S seconds after start: logs 'booted' and is no longer root until the next R",
+            HelpName = "S",
+        };
+        var noStatus = new Option<bool>("--no-status") { Description = "openwsn: print no status frames (so the host must find the mote with a serial echo)" };
+        var fragmentDaos = new Option<bool>("--fragment-daos")
+        {
+            Description = "openwsn: fragment DAOs over 85 bytes, as firmware built with fragmentation does (the vectors record them whole)",
+        };
 
         var root = new RootCommand("""
             A simulated mote on a pseudo-terminal, for testing `agent serial` without hardware.
 
             It links a new /dev/pts/N at --link, speaks SLIP or HDLC at the given baud rate, and answers ICMPv6/ICMP echo
             and UDP echo (port 7). With --payload ip it asks the host for a prefix (?P) until it gets one (!P).
+            With --payload openwsn it is an OpenWSN mote that the host makes DAG root (R), with motes A, B, C, ...
+            chained behind it that send DAOs and answer ping6 and UDP echo in the firmware's 6LoWPAN forms.
 
             Examples:
               firmware-sim --link /tmp/mote0
               firmware-sim --link /tmp/mote0 --framing hdlc --address bbbb::3 --ipv4-address 10.2.0.3
               firmware-sim --link /tmp/mote1 --payload 802154 --mac 14:15:92:cc:00:00:00:03
               firmware-sim --link /tmp/mote0 --garbage-every 5 --corrupt-every 7 --unplug-after 10 --replug-after 2
+              firmware-sim --link /tmp/openwsn0 --payload openwsn --motes 4 --reboot-after 30
             """);
-        foreach (var option in new Option[] { link, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter, textEvery, seed })
-            root.Options.Add(option);
+        Option[] options =
+        [
+            link, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter, textEvery, seed,
+            motes, daoPeriod, rebootAfter, noStatus, fragmentDaos,
+        ];
+        foreach (var option in options) root.Options.Add(option);
 
         root.SetAction(async (result, cancellationToken) =>
         {
             try
             {
-                var settings = MoteSettings.Parse(result.GetValue(link), result.GetValue(framing)!, result.GetValue(payload)!,
+                var settings = MoteSettings.Parse(result.GetValue(link), result.GetValue(framing), result.GetValue(payload)!,
                     result.GetValue(address), result.GetValue(mac), result.GetValue(ipv4Address), result.GetValue(baud),
                     result.GetValue(garbageEvery), result.GetValue(corruptEvery), result.GetValue(unplugAfter),
-                    result.GetValue(replugAfter), result.GetValue(textEvery), result.GetValue(seed));
+                    result.GetValue(replugAfter), result.GetValue(textEvery), result.GetValue(seed),
+                    new OpenWsnArguments(result.GetValue(motes), result.GetValue(daoPeriod), result.GetValue(rebootAfter),
+                        result.GetValue(noStatus), result.GetValue(fragmentDaos)));
                 var random = settings.Seed is { } s ? new Random(s) : new Random();
                 await new MoteSimulator(settings, new EventLog(output, time), time, random).RunAsync(cancellationToken);
                 return 0;

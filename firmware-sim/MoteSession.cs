@@ -1,5 +1,6 @@
 using Agent.Connectors.Serial.Framing;
 using FirmwareSim.Faults;
+using FirmwareSim.OpenWsn;
 using FirmwareSim.Pty;
 using FirmwareSim.Stack;
 using FirmwareSim.Uart;
@@ -27,6 +28,7 @@ public sealed class MoteSession : IDisposable
     private readonly Thread _reader;
     private readonly ITimer _poller;
     private readonly Sink _sink;
+    private readonly bool _xonXoff; // OpenWSN boards: XON/XOFF sublayer under HDLC, a pause around every slot
     private long _decoderDrops;
     private bool _stopped;
 
@@ -36,9 +38,13 @@ public sealed class MoteSession : IDisposable
         _link = link;
         _log = log;
         _pty = pty;
-        _stack = settings.Payload == PayloadKind.Ip
-            ? new IpMoteStack(settings.Identity, settings.TextEvery, time, log)
-            : new Ieee802154MoteStack(settings.Identity, log);
+        _stack = settings.Payload switch
+        {
+            PayloadKind.Ip => new IpMoteStack(settings.Identity, settings.TextEvery, time, log),
+            PayloadKind.Ieee802154 => new Ieee802154MoteStack(settings.Identity, log),
+            _ => OpenWsnMoteStack.Create(settings.Identity.Mac.Bytes, settings.OpenWsn, random, time, log),
+        };
+        _xonXoff = settings.Payload == PayloadKind.OpenWsn;
         (_encoder, _decoder) = settings.Framing == FramingKind.Slip
             ? ((IFrameEncoder)new SlipEncoder(), (IFrameDecoder)new SlipDecoder())
             : (new HdlcEncoder(), new HdlcDecoder());
@@ -48,7 +54,9 @@ public sealed class MoteSession : IDisposable
         _transmitter = new UartTransmitter(pty, settings.Baud, time);
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "pty-reader" };
         _reader.Start();
-        _poller = time.CreateTimer(_ => PollStack(), null, TimeSpan.Zero, PollInterval);
+        // An OpenWSN mote lives by 20 ms TSCH slots: its stack is polled once a slot, and each poll ends a slot.
+        var interval = _xonXoff ? AsnClock.SlotDuration : PollInterval;
+        _poller = time.CreateTimer(_ => PollStack(), null, TimeSpan.Zero, interval);
     }
 
     public string DevicePath => _pty.DevicePath;
@@ -126,6 +134,9 @@ public sealed class MoteSession : IDisposable
         {
             if (_stopped) return;
             foreach (var frame in _stack.Poll()) Send(frame);
+            // FW openserial_inhibitStart/Stop: a bare XOFF/XON pair between frames at every slot boundary.
+            if (_xonXoff && !_transmitter.Send(XonXoffEscaper.SlotPause))
+                _log.Event("overflow", "transmit queue full: XOFF/XON dropped");
         }
     }
 
@@ -134,7 +145,10 @@ public sealed class MoteSession : IDisposable
     {
         var wire = new byte[_encoder.MaxEncodedLength(payload.Length)];
         var length = _encoder.Encode(payload, wire);
-        if (!_transmitter.Send(_faults.Apply(wire.AsSpan(0, length))))
+        var line = _faults.Apply(wire.AsSpan(0, length));
+        // Escaped after the faults, as the UART driver escapes whatever openserial hands it, noise included.
+        if (_xonXoff) line = XonXoffEscaper.Apply(line);
+        if (!_transmitter.Send(line))
             _log.Event("overflow", "transmit queue full: frame dropped (is the baud rate too low for the traffic?)");
     }
 
@@ -144,10 +158,12 @@ public sealed class MoteSession : IDisposable
         foreach (var reply in _stack.Receive(payload)) Send(reply);
     }
 
+    // Called by the decoder, under _gate.
     private void OnDrop(string reason)
     {
         _decoderDrops++;
         _log.Event("undecodable", $"undecodable bytes from the host dropped: {reason}");
+        foreach (var reply in _stack.Undecodable(reason)) Send(reply);
     }
 
     private sealed class Sink(MoteSession session) : IFrameSink

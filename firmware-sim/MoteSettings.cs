@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FirmwareSim.Ip;
+using FirmwareSim.OpenWsn;
 
 namespace FirmwareSim;
 
@@ -17,30 +18,38 @@ public sealed record MoteSettings(
     TimeSpan? UnplugAfter,
     TimeSpan ReplugAfter,
     TimeSpan TextEvery,
-    int? Seed)
+    int? Seed,
+    OpenWsnOptions OpenWsn)
 {
     public static readonly TimeSpan DefaultReplugAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>Checks the raw option values; throws <see cref="UsageException"/> with one line saying what is wrong.</summary>
-    public static MoteSettings Parse(string? link, string framing, string payload, string? address, string? mac, string? ipv4Address,
-        int baud, int garbageEvery, int corruptEvery, double? unplugAfter, double? replugAfter, double textEvery, int? seed)
+    /// <param name="framing">slip or hdlc; null for the payload's usual one (hdlc for openwsn, else slip).</param>
+    /// <param name="openWsn">The --payload openwsn options as given (null when none was).</param>
+    public static MoteSettings Parse(string? link, string? framing, string payload, string? address, string? mac, string? ipv4Address,
+        int baud, int garbageEvery, int corruptEvery, double? unplugAfter, double? replugAfter, double textEvery, int? seed,
+        OpenWsnArguments? openWsn = null)
     {
         if (string.IsNullOrWhiteSpace(link)) throw new UsageException("--link is required: the path at which to link the mote's device, e.g. /tmp/mote0");
         var directory = Path.GetDirectoryName(Path.GetFullPath(link));
         if (directory is not null && !Directory.Exists(directory)) throw new UsageException($"--link: directory {directory} does not exist");
 
-        var framingKind = framing switch
+        var payloadKind = payload switch
+        {
+            "ip" => PayloadKind.Ip,
+            "802154" => PayloadKind.Ieee802154,
+            "openwsn" => PayloadKind.OpenWsn,
+            _ => throw new UsageException($"--payload must be ip, 802154 or openwsn, not '{payload}'"),
+        };
+        var framingKind = (framing ?? (payloadKind == PayloadKind.OpenWsn ? "hdlc" : "slip")) switch
         {
             "slip" => FramingKind.Slip,
             "hdlc" => FramingKind.Hdlc,
             _ => throw new UsageException($"--framing must be slip or hdlc, not '{framing}'"),
         };
-        var payloadKind = payload switch
-        {
-            "ip" => PayloadKind.Ip,
-            "802154" => PayloadKind.Ieee802154,
-            _ => throw new UsageException($"--payload must be ip or 802154, not '{payload}'"),
-        };
+        if (payloadKind == PayloadKind.OpenWsn && framingKind != FramingKind.Hdlc)
+            throw new UsageException("--payload openwsn needs --framing hdlc (OpenWSN motes speak HDLC); leave --framing out");
+        var openWsnOptions = ParseOpenWsn(openWsn ?? new OpenWsnArguments(), payloadKind == PayloadKind.OpenWsn);
 
         IPAddress? ipv6 = null;
         if (address is not null)
@@ -55,6 +64,8 @@ public sealed record MoteSettings(
         var ipv4 = ipv4Address is null ? null : ParseIpv4(ipv4Address);
         if (ipv4 is not null && payloadKind == PayloadKind.Ieee802154)
             throw new UsageException("--ipv4-address needs --payload ip: 802.15.4 frames carry IPv6 only");
+        if (payloadKind == PayloadKind.OpenWsn && (ipv6 is not null || ipv4 is not null))
+            throw new UsageException("--address and --ipv4-address do not apply to --payload openwsn: the motes take prefix + EUI-64 from R");
 
         if (baud < 50 || baud > 4_000_000) throw new UsageException($"--baud must be between 50 and 4000000, not {baud}");
         if (garbageEvery < 0) throw new UsageException("--garbage-every must be 0 (off) or more");
@@ -63,7 +74,7 @@ public sealed record MoteSettings(
         if (replugAfter is < 0) throw new UsageException("--replug-after must be a number of seconds, 0 or more");
         if (replugAfter is not null && unplugAfter is null) throw new UsageException("--replug-after needs --unplug-after");
         if (textEvery < 0) throw new UsageException("--text-every must be 0 (off) or a number of seconds");
-        if (textEvery > 0 && payloadKind == PayloadKind.Ieee802154) textEvery = 0; // text lines exist only in the IP framing of tunslip6
+        if (textEvery > 0 && payloadKind != PayloadKind.Ip) textEvery = 0; // text lines exist only in the IP framing of tunslip6
 
         return new MoteSettings(
             link,
@@ -76,12 +87,49 @@ public sealed record MoteSettings(
             unplugAfter is { } u ? TimeSpan.FromSeconds(u) : null,
             replugAfter is { } r ? TimeSpan.FromSeconds(r) : DefaultReplugAfter,
             TimeSpan.FromSeconds(textEvery),
-            seed);
+            seed,
+            openWsnOptions);
     }
 
     /// <summary>One line for the start banner.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{Framing.ToString().ToLowerInvariant()}, {(Payload == PayloadKind.Ip ? "ip" : "802154")}, {Baud} baud");
+        $"{Framing.ToString().ToLowerInvariant()}, {PayloadName}, {Baud} baud");
+
+    private string PayloadName => Payload switch
+    {
+        PayloadKind.Ip => "ip",
+        PayloadKind.Ieee802154 => "802154",
+        _ => "openwsn",
+    };
+
+    // The openwsn options exist only with --payload openwsn; given with another payload they are a mistake.
+    private static OpenWsnOptions ParseOpenWsn(OpenWsnArguments given, bool openWsn)
+    {
+        if (!openWsn)
+        {
+            var stray = new[]
+            {
+                given.Motes is null ? null : "--motes",
+                given.DaoPeriod is null ? null : "--dao-period",
+                given.RebootAfter is null ? null : "--reboot-after",
+                given.NoStatus ? "--no-status" : null,
+                given.FragmentDaos ? "--fragment-daos" : null,
+            }.FirstOrDefault(o => o is not null);
+            if (stray is not null) throw new UsageException($"{stray} needs --payload openwsn");
+            return OpenWsnOptions.Default;
+        }
+        var motes = given.Motes ?? OpenWsnOptions.DefaultMotes;
+        if (motes is < 1 or > OpenWsnOptions.MaxMotes)
+            throw new UsageException($"--motes must be between 1 (the root alone) and {OpenWsnOptions.MaxMotes}, not {motes}");
+        if (given.DaoPeriod is <= 0) throw new UsageException("--dao-period must be a number of seconds above 0");
+        if (given.RebootAfter is <= 0) throw new UsageException("--reboot-after must be a number of seconds above 0");
+        return new OpenWsnOptions(
+            motes,
+            given.DaoPeriod is { } period ? TimeSpan.FromSeconds(period) : OpenWsnOptions.DefaultDaoPeriod,
+            given.RebootAfter is { } reboot ? TimeSpan.FromSeconds(reboot) : null,
+            !given.NoStatus,
+            given.FragmentDaos);
+    }
 
     // a.b.c.d or a.b.c.d/len; the length is accepted for symmetry with the agent's option and not needed here.
     private static IPAddress ParseIpv4(string text)

@@ -50,6 +50,13 @@ public sealed class MoteSimulator(MoteSettings settings, EventLog log, TimeProvi
         var session = MoteSession.Start(settings, link, log, time, random);
         log.Line($"{what} {session.DevicePath} (link {link.Path}), {settings.Describe()}");
         var identity = settings.Identity;
+        if (settings.Payload == PayloadKind.OpenWsn)
+        {
+            var motes = settings.OpenWsn.Motes;
+            log.Line($"openwsn DAG-root mote {identity.Mac} with {motes - 1} mote{(motes == 2 ? "" : "s")} behind it in a chain" +
+                $"{(settings.OpenWsn.Status ? "" : ", no status frames")}; not root until the host sends R");
+            return session;
+        }
         var global = identity.Address is { } address ? $"address {address}"
             : settings.Payload == PayloadKind.Ip ? "global address from the host's prefix (sending ?P)" : "no global address";
         var ipv4 = identity.Ipv4 is { } v4 ? $", IPv4 {v4}" : "";

@@ -8,4 +8,8 @@ public enum PayloadKind
 
     /// <summary>IEEE 802.15.4 MAC frames without FCS, carrying uncompressed IPv6 (6LoWPAN dispatch 0x41).</summary>
     Ieee802154,
+
+    /// <summary>OpenWSN serial frames (OPENWSN.md): a DAG-root mote with a chain of motes behind it, over HDLC with
+    /// the XON/XOFF sublayer.</summary>
+    OpenWsn,
 }

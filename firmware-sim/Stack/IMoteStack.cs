@@ -13,4 +13,7 @@ public interface IMoteStack
 
     /// <summary>Frames the mote sends of its own accord (prefix requests, text lines) whose time has come.</summary>
     IReadOnlyList<byte[]> Poll();
+
+    /// <summary>What the mote says when the framing drops bytes from the host (most motes say nothing).</summary>
+    IReadOnlyList<byte[]> Undecodable(string reason) => [];
 }

@@ -11,10 +11,13 @@ internal sealed class SerialLink : IDisposable
     private readonly IFrameDecoder _decoder;
     private readonly FrameCollector _sink = new();
     private readonly byte[] _buffer = new byte[4096];
+    private readonly XonXoffFilter? _xonXoff;
     private int _taken;
 
-    public SerialLink(string path, FramingKind framing)
+    /// <param name="xonXoff">Undo OpenWSN's XON/XOFF sublayer before the decoder (mote to host only).</param>
+    public SerialLink(string path, FramingKind framing, bool xonXoff = false)
     {
+        _xonXoff = xonXoff ? new XonXoffFilter() : null;
         // DTR and RTS stay off: setting them on a pseudo-terminal throws (STACK.md).
         _port = new SerialPort(path, 115200) { DtrEnable = false, RtsEnable = false, Handshake = Handshake.None };
         _port.Open();
@@ -22,6 +25,12 @@ internal sealed class SerialLink : IDisposable
             ? ((IFrameEncoder)new SlipEncoder(), (IFrameDecoder)new SlipDecoder())
             : (new HdlcEncoder(), new HdlcDecoder());
     }
+
+    /// <summary>Bare XOFF bytes seen (with an XON/XOFF link).</summary>
+    public long XoffCount => _xonXoff?.XoffCount ?? 0;
+
+    /// <summary>Bare XON bytes seen (with an XON/XOFF link).</summary>
+    public long XonCount => _xonXoff?.XonCount ?? 0;
 
     public async Task SendAsync(byte[] payload)
     {
@@ -53,6 +62,7 @@ internal sealed class SerialLink : IDisposable
                     string.Join(", ", _sink.Frames.Select(f => Convert.ToHexString(f.AsSpan(0, Math.Min(f.Length, 8))))));
             }
             if (n == 0) throw new EndOfStreamException("the serial port returned end of stream");
+            if (_xonXoff is not null) n = _xonXoff.Filter(_buffer.AsSpan(0, n), _buffer);
             _decoder.Decode(_buffer.AsSpan(0, n), _sink);
         }
     }

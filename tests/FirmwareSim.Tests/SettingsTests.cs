@@ -1,5 +1,6 @@
 using System.Net;
 using FirmwareSim.Ip;
+using FirmwareSim.OpenWsn;
 
 namespace FirmwareSim.Tests;
 
@@ -70,6 +71,57 @@ public class SettingsTests
             "replug" => Parse(replug: double.Parse(value)),
             "link" => Parse(link: value),
             _ => Parse(payload: "802154", ipv4: "10.2.0.3"),
+        });
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private static MoteSettings ParseOpenWsn(OpenWsnArguments arguments, string payload = "openwsn", string? framing = null, string? mac = null) =>
+        MoteSettings.Parse("/tmp/mote-settings-test", framing, payload, null, mac, null, 115200, 0, 0, null, null, 5, null, arguments);
+
+    [Fact]
+    public void Openwsn_defaults_to_hdlc_four_motes_status_and_a_5_s_dao_period()
+    {
+        var settings = ParseOpenWsn(new OpenWsnArguments());
+        Assert.Equal(FramingKind.Hdlc, settings.Framing);
+        Assert.Equal(PayloadKind.OpenWsn, settings.Payload);
+        Assert.Equal(OpenWsnOptions.Default, settings.OpenWsn);
+        Assert.Equal(TimeSpan.Zero, settings.TextEvery);
+        Assert.Equal("hdlc, openwsn, 115200 baud", settings.Describe());
+        Assert.Equal(FramingKind.Slip, Parse().Framing);
+
+        var given = ParseOpenWsn(new OpenWsnArguments(Motes: 6, DaoPeriod: 0.5, RebootAfter: 3, NoStatus: true, FragmentDaos: true)).OpenWsn;
+        Assert.Equal(new OpenWsnOptions(6, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(3), false, true), given);
+    }
+
+    [Fact]
+    public void The_chain_follows_the_roots_eui64()
+    {
+        var mesh = FirmwareSim.Mesh.MeshNetwork.Chain(Eui64.Parse("14:15:92:cc:00:00:00:01").Bytes, 4, new Random(1));
+        Assert.Equal(["A", "B", "C"], mesh.Motes.Select(m => m.Name));
+        Assert.Equal(["141592cc00000002", "141592cc00000003", "141592cc00000004"], mesh.Motes.Select(m => Convert.ToHexStringLower(m.Eui64)));
+        Assert.Equal([0x0300, 0x0400, 0x0500], mesh.Motes.Select(m => (int)m.Rank));
+        Assert.All(mesh.Motes, m => Assert.InRange(m.NextFragmentTag(), 1, 0x800));
+    }
+
+    [Theory]
+    [InlineData("framing")]
+    [InlineData("motes-0")]
+    [InlineData("motes-33")]
+    [InlineData("dao-period")]
+    [InlineData("reboot-after")]
+    [InlineData("motes-without-openwsn")]
+    [InlineData("no-status-without-openwsn")]
+    public void Bad_openwsn_values_give_one_line(string what)
+    {
+        var e = Assert.Throws<UsageException>(() => what switch
+        {
+            "framing" => ParseOpenWsn(new OpenWsnArguments(), framing: "slip"),
+            "motes-0" => ParseOpenWsn(new OpenWsnArguments(Motes: 0)),
+            "motes-33" => ParseOpenWsn(new OpenWsnArguments(Motes: 33)),
+            "dao-period" => ParseOpenWsn(new OpenWsnArguments(DaoPeriod: 0)),
+            "reboot-after" => ParseOpenWsn(new OpenWsnArguments(RebootAfter: -1)),
+            "motes-without-openwsn" => ParseOpenWsn(new OpenWsnArguments(Motes: 4), payload: "ip"),
+            _ => ParseOpenWsn(new OpenWsnArguments(NoStatus: true), payload: "802154"),
         });
         Assert.DoesNotContain('\n', e.Message);
     }
