@@ -50,18 +50,18 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
             SetCloseOnExec(slave);
             MakeRaw(slave);
             // Writes never block: a UART sends whether or not anybody listens.
-            var flags = Libc.Fcntl(master, Libc.F_GETFL, 0);
-            if (flags < 0 || Libc.Fcntl(master, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0)
+            var flags = Agent.Posix.LibC.Fcntl(master, Agent.Posix.LibC.F_GETFL, 0);
+            if (flags < 0 || Agent.Posix.LibC.Fcntl(master, Agent.Posix.LibC.F_SETFL, flags | Agent.Posix.LibC.O_NONBLOCK) < 0)
                 throw new PtyException($"cannot make the pseudo-terminal non-blocking: {Libc.LastError()}");
-            wake = Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+            wake = Agent.Posix.LibC.EventFd(0, Agent.Posix.LibC.EFD_CLOEXEC | Agent.Posix.LibC.EFD_NONBLOCK);
             if (wake < 0) throw new PtyException($"eventfd failed: {Libc.LastError()}");
             return new PseudoTerminal(master, slave, wake, SlaveName(slave), time);
         }
         catch
         {
-            Libc.Close(master);
-            Libc.Close(slave);
-            if (wake >= 0) Libc.Close(wake);
+            Agent.Posix.LibC.Close(master);
+            Agent.Posix.LibC.Close(slave);
+            if (wake >= 0) Agent.Posix.LibC.Close(wake);
             throw;
         }
     }
@@ -72,28 +72,28 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     /// </summary>
     public int Read(Span<byte> buffer)
     {
-        var fds = stackalloc Libc.PollFd[2];
+        var fds = stackalloc Agent.Posix.LibC.PollFd[2];
         while (Volatile.Read(ref _disposed) == 0)
         {
-            fds[0] = new Libc.PollFd { Fd = _master, Events = Libc.POLLIN };
-            fds[1] = new Libc.PollFd { Fd = _wake, Events = Libc.POLLIN };
-            if (Libc.Poll(fds, 2, -1) < 0)
+            fds[0] = new Agent.Posix.LibC.PollFd { Fd = _master, Events = Agent.Posix.LibC.POLLIN };
+            fds[1] = new Agent.Posix.LibC.PollFd { Fd = _wake, Events = Agent.Posix.LibC.POLLIN };
+            if (Agent.Posix.LibC.Poll(fds, 2, -1) < 0)
             {
-                if (Marshal.GetLastPInvokeError() == Libc.EINTR) continue;
+                if (Marshal.GetLastPInvokeError() == Agent.Posix.LibC.EINTR) continue;
                 throw new PtyException($"poll on the pseudo-terminal failed: {Libc.LastError()}");
             }
             if (fds[1].Revents != 0) return 0;
-            if ((fds[0].Revents & Libc.POLLNVAL) != 0) return 0;
+            if ((fds[0].Revents & Agent.Posix.LibC.POLLNVAL) != 0) return 0;
             if (fds[0].Revents == 0) continue;
             fixed (byte* p = buffer)
             {
-                var n = Libc.Read(_master, p, (nuint)buffer.Length);
+                var n = Agent.Posix.LibC.Read(_master, p, (nuint)buffer.Length);
                 if (n > 0) return (int)n;
                 if (n == 0) return 0;
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno is Libc.EAGAIN or Libc.EINTR) continue;
+                if (errno is Agent.Posix.LibC.EAGAIN or Agent.Posix.LibC.EINTR) continue;
                 // EIO: no slave end any more; cannot happen while we hold one, but means "unplugged" if it does.
-                if (errno == Libc.EIO) return 0;
+                if (errno == Agent.Posix.LibC.EIO) return 0;
                 throw new PtyException($"read from the pseudo-terminal failed: {Libc.LastError()}");
             }
         }
@@ -104,7 +104,7 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     public void Interrupt()
     {
         ulong one = 1;
-        Libc.Write(_wake, (byte*)&one, sizeof(ulong));
+        Agent.Posix.LibC.Write(_wake, (byte*)&one, sizeof(ulong));
     }
 
     /// <summary>
@@ -122,15 +122,15 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
             var offset = 0;
             while (offset < bytes.Length && Volatile.Read(ref _disposed) == 0)
             {
-                var n = Libc.Write(_master, p + offset, (nuint)(bytes.Length - offset));
+                var n = Agent.Posix.LibC.Write(_master, p + offset, (nuint)(bytes.Length - offset));
                 if (n > 0)
                 {
                     offset += (int)n;
                     continue;
                 }
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.EINTR) continue;
-                if (errno == Libc.EAGAIN && !flushed)
+                if (errno == Agent.Posix.LibC.EINTR) continue;
+                if (errno == Agent.Posix.LibC.EAGAIN && !flushed)
                 {
                     flushed = true;
                     FlushInput();
@@ -167,14 +167,14 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Libc.Close(_master);
-        Libc.Close(_slave);
-        Libc.Close(_wake);
+        Agent.Posix.LibC.Close(_master);
+        Agent.Posix.LibC.Close(_slave);
+        Agent.Posix.LibC.Close(_wake);
     }
 
     private static void SetCloseOnExec(int fd)
     {
-        if (Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+        if (Agent.Posix.LibC.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
             throw new PtyException($"fcntl(FD_CLOEXEC) failed: {Libc.LastError()}");
     }
 
