@@ -118,6 +118,23 @@ public sealed class OpenWsnMotePayloadTests
         Assert.Equal(MeshVectors.ExpectedIpv6Hex(data), Convert.ToHexStringLower(ipv6));
     }
 
+    [Fact]
+    public void Mote_to_mote_traffic_goes_back_down_through_us()
+    {
+        _payload.FromMote(Hex(StatusFrame(1)), [], _link);
+        FeedDaos();
+        var before = _link.Replies.Count;
+        // Mote A's echo request to mote C, bridged by the root as the firmware compresses it (F1, RPI, IPHC 7A 55).
+        var frame = Hex("4400014523010000141592cc00000001141592cc00000002f18305037a553a141592cc00000002141592cc00000004"
+            + "8000415b123400015c216b3e00000000101112131415161718191a1b1c1d1e1f2021222324252627");
+        _payload.FromMote(frame, [], _link);
+        Assert.Empty(_link.Up);
+        var down = _link.Replies.Skip(before).ToList();
+        Assert.NotEmpty(down);
+        // D, then the next hop on the source route to C: A, the root's child.
+        Assert.Equal("44141592cc00000002", Convert.ToHexStringLower(down[0][..9]));
+    }
+
     [Theory]
     [InlineData("bbbb::2", OpenWsnDropReasons.NotForMesh)]
     [InlineData("bbbb::1415:92cc:0:9", OpenWsnDropReasons.UnknownMote)]
