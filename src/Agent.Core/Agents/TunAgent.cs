@@ -2,7 +2,6 @@ using Serilog;
 using Agent.Core.Addressing;
 using Agent.Core.Bus;
 using Agent.Core.Connectors;
-using Agent.Core.Packets;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Agent.Core.Packets;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 using Agent.Core.Tests.Fakes;
