@@ -102,14 +102,7 @@ public sealed class SerialAgent
         }
         finally
         {
-            using var bound = new CancellationTokenSource(BusOptions.ShutdownBound);
-            try
-            {
-                await _bus.TryPublishAsync(Topics.ComponentShutdown, ComponentMessage.Shutdown(_name.Value).ToJson(), bound.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await Farewell.SayAsync(_bus, _name.Value);
             await _connector.DisposeAsync();
             _log.Information("Stopped {Name}: {Counters}", _name, _counters);
             if (_mesh is not null) _log.Information("Mesh of {Name}: {Mesh}", _name, _mesh.MeshSummary);

@@ -146,17 +146,7 @@ public sealed class TunAgent
 
     private async Task StopAsync()
     {
-        using (var bound = new CancellationTokenSource(BusOptions.ShutdownBound))
-        {
-            try
-            {
-                await _bus.TryPublishAsync(Topics.ComponentShutdown, ComponentMessage.Shutdown(_name.Value).ToJson(), bound.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // A dead or slow broker never delays exit.
-            }
-        }
+        await Farewell.SayAsync(_bus, _name.Value);
         if (_connector is { } connector) await connector.DisposeAsync();
         if (_relayTask is { } relayTask) await relayTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _log.Information("Stopped {Name}: {Counters}", _name, _counters);

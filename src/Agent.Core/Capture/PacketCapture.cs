@@ -56,14 +56,7 @@ public sealed class PacketCapture
             lock (_lock) _stopped = true;
             if (_sniffer is not null)
             {
-                using var bound = new CancellationTokenSource(BusOptions.ShutdownBound);
-                try
-                {
-                    await _bus.TryPublishAsync(Topics.ComponentShutdown, ComponentMessage.Shutdown(SnifferService.ComponentName).ToJson(), bound.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                await Farewell.SayAsync(_bus, SnifferService.ComponentName);
             }
             _log.Information("{Summary}", Summary());
         }

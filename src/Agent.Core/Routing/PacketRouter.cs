@@ -76,14 +76,7 @@ public sealed class PacketRouter
         }
         finally
         {
-            using var bound = new CancellationTokenSource(BusOptions.ShutdownBound);
-            try
-            {
-                await _bus.TryPublishAsync(Topics.ComponentShutdown, ComponentMessage.Shutdown(ComponentName).ToJson(), bound.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await Farewell.SayAsync(_bus, ComponentName);
             _log.Information("Stopped {Component}", ComponentName);
             foreach (var line in Counters.Lines()) _log.Information("Counters {Line}", line);
         }
