@@ -35,13 +35,8 @@ public sealed class SerialLine
 
     public string Path => _path;
 
-    public int Baud => _baud;
-
     /// <summary>Raised, on the line's task, each time the device has been (re)opened.</summary>
     public event Action? Opened;
-
-    /// <summary>Raised each time the open device went away.</summary>
-    public event Action? Lost;
 
     public bool IsOpen => Volatile.Read(ref _device) is not null;
 
@@ -87,7 +82,6 @@ public sealed class SerialLine
                 lock (_writeLock) _device = null;
                 device.Dispose();
             }
-            if (!cancellationToken.IsCancellationRequested) Lost?.Invoke();
         }
     }
 
