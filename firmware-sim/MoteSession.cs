@@ -1,4 +1,4 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using FirmwareSim.Faults;
 using FirmwareSim.OpenWsn;
 using FirmwareSim.Pty;
@@ -159,17 +159,17 @@ public sealed class MoteSession : IDisposable
     }
 
     // Called by the decoder, under _gate.
-    private void OnDrop(string reason)
+    private void OnDrop(FrameError error)
     {
         _decoderDrops++;
-        _log.Event("undecodable", $"undecodable bytes from the host dropped: {reason}");
-        foreach (var reply in _stack.Undecodable(reason)) Send(reply);
+        _log.Event("undecodable", $"undecodable bytes from the host dropped: {error}");
+        foreach (var reply in _stack.Undecodable(error)) Send(reply);
     }
 
     private sealed class Sink(MoteSession session) : IFrameSink
     {
         public void OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire) => session.OnFrame(payload);
 
-        public void OnDrop(string reason) => session.OnDrop(reason);
+        public void OnDrop(FrameError error) => session.OnDrop(error);
     }
 }

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
 namespace Agent.Benchmarks;
 
@@ -59,6 +59,6 @@ public class FramingBenchmarks
 
         public void OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire) => Bytes += payload.Length;
 
-        public void OnDrop(string reason) => throw new InvalidOperationException(reason);
+        public void OnDrop(FrameError error) => throw new InvalidOperationException(error.ToString());
     }
 }

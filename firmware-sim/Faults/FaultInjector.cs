@@ -1,4 +1,4 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
 namespace FirmwareSim.Faults;
 

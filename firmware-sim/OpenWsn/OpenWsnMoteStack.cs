@@ -1,3 +1,4 @@
+using Agent.Framing;
 using System.Globalization;
 using System.Net;
 using FirmwareSim.Ip;
@@ -159,7 +160,7 @@ public sealed class OpenWsnMoteStack : IMoteStack
     }
 
     /// <summary>FW task_printWrongCRCInput: every frame the decoder drops was, to the mote, a frame with a bad CRC.</summary>
-    public IReadOnlyList<byte[]> Undecodable(string reason) =>
+    public IReadOnlyList<byte[]> Undecodable(FrameError error) =>
         [LogFrame.Build(LogFrame.Error, _moteId, LogFrame.ComponentOpenSerial, LogFrame.WrongCrcInput)];
 
     /// <summary>Every mote's DAO, A first, as the root receives them from its child.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Agent.Posix;
 using FirmwareSim.Uart;
 
 namespace FirmwareSim.Pty;
@@ -14,20 +15,17 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     /// <summary>Bytes left unread this long are thrown away: nobody has the port open.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(1);
 
-    private readonly int _master;
-    private readonly int _slave;
-    private readonly int _wake; // an eventfd that wakes a blocked Read
+    private readonly PollableFile _master; // polled beside an eventfd that Interrupt signals
+    private readonly FileDescriptor _slave;
     private readonly TimeProvider _time;
     private long _discarded;
-    private int _disposed;
     private int _unread; // bytes the agent had not read at the last write
     private long _draining; // when the agent was last seen reading (or the queue was empty)
 
-    private PseudoTerminal(int master, int slave, int wake, string devicePath, TimeProvider time)
+    private PseudoTerminal(PollableFile master, FileDescriptor slave, string devicePath, TimeProvider time)
     {
         _master = master;
         _slave = slave;
-        _wake = wake;
         DevicePath = devicePath;
         _time = time;
         _draining = time.GetTimestamp();
@@ -41,27 +39,29 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
 
     public static PseudoTerminal Open(TimeProvider time)
     {
-        if (Libc.OpenPty(out var master, out var slave) != 0)
+        if (Libc.OpenPty(out var masterFd, out var slaveFd) != 0)
             throw new PtyException($"cannot create a pseudo-terminal: openpty failed: {Libc.LastError()} (is /dev/pts mounted?)");
-        var wake = -1;
+        var master = new FileDescriptor(masterFd);
+        var slave = new FileDescriptor(slaveFd);
         try
         {
-            SetCloseOnExec(master);
-            SetCloseOnExec(slave);
-            MakeRaw(slave);
-            // Writes never block: a UART sends whether or not anybody listens.
-            var flags = Agent.Posix.LibC.Fcntl(master, Agent.Posix.LibC.F_GETFL, 0);
-            if (flags < 0 || Agent.Posix.LibC.Fcntl(master, Agent.Posix.LibC.F_SETFL, flags | Agent.Posix.LibC.O_NONBLOCK) < 0)
-                throw new PtyException($"cannot make the pseudo-terminal non-blocking: {Libc.LastError()}");
-            wake = Agent.Posix.LibC.EventFd(0, Agent.Posix.LibC.EFD_CLOEXEC | Agent.Posix.LibC.EFD_NONBLOCK);
-            if (wake < 0) throw new PtyException($"eventfd failed: {Libc.LastError()}");
-            return new PseudoTerminal(master, slave, wake, SlaveName(slave), time);
+            SetCloseOnExec(masterFd);
+            SetCloseOnExec(slaveFd);
+            var name = SlaveName(slaveFd);
+            Termios.MakeRaw(slaveFd, name);
+            // Non-blocking: a UART sends whether or not anybody listens.
+            return new PseudoTerminal(PollableFile.Wrap(master, name), slave, name, time);
+        }
+        catch (Exception e) when (e is not PtyException)
+        {
+            slave.Dispose();
+            master.Dispose();
+            throw new PtyException($"cannot set up the pseudo-terminal: {e.Message}");
         }
         catch
         {
-            Agent.Posix.LibC.Close(master);
-            Agent.Posix.LibC.Close(slave);
-            if (wake >= 0) Agent.Posix.LibC.Close(wake);
+            slave.Dispose();
+            master.Dispose();
             throw;
         }
     }
@@ -72,40 +72,18 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     /// </summary>
     public int Read(Span<byte> buffer)
     {
-        var fds = stackalloc Agent.Posix.LibC.PollFd[2];
-        while (Volatile.Read(ref _disposed) == 0)
+        try
         {
-            fds[0] = new Agent.Posix.LibC.PollFd { Fd = _master, Events = Agent.Posix.LibC.POLLIN };
-            fds[1] = new Agent.Posix.LibC.PollFd { Fd = _wake, Events = Agent.Posix.LibC.POLLIN };
-            if (Agent.Posix.LibC.Poll(fds, 2, -1) < 0)
-            {
-                if (Marshal.GetLastPInvokeError() == Agent.Posix.LibC.EINTR) continue;
-                throw new PtyException($"poll on the pseudo-terminal failed: {Libc.LastError()}");
-            }
-            if (fds[1].Revents != 0) return 0;
-            if ((fds[0].Revents & Agent.Posix.LibC.POLLNVAL) != 0) return 0;
-            if (fds[0].Revents == 0) continue;
-            fixed (byte* p = buffer)
-            {
-                var n = Agent.Posix.LibC.Read(_master, p, (nuint)buffer.Length);
-                if (n > 0) return (int)n;
-                if (n == 0) return 0;
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno is Agent.Posix.LibC.EAGAIN or Agent.Posix.LibC.EINTR) continue;
-                // EIO: no slave end any more; cannot happen while we hold one, but means "unplugged" if it does.
-                if (errno == Agent.Posix.LibC.EIO) return 0;
-                throw new PtyException($"read from the pseudo-terminal failed: {Libc.LastError()}");
-            }
+            return _master.Read(buffer);
         }
-        return 0;
+        catch (IOException e)
+        {
+            throw new PtyException(e.Message);
+        }
     }
 
     /// <summary>Wakes a blocked <see cref="Read"/>, which then returns 0 (and keeps doing so).</summary>
-    public void Interrupt()
-    {
-        ulong one = 1;
-        Agent.Posix.LibC.Write(_wake, (byte*)&one, sizeof(ulong));
-    }
+    public void Interrupt() => _master.Interrupt();
 
     /// <summary>
     /// Writes towards the agent without blocking. Because this process holds the slave open, what the mote sends
@@ -115,30 +93,20 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     /// </summary>
     public void Write(ReadOnlySpan<byte> bytes)
     {
-        DropStaleInput();
-        var flushed = false;
-        fixed (byte* p = bytes)
+        try
         {
-            var offset = 0;
-            while (offset < bytes.Length && Volatile.Read(ref _disposed) == 0)
+            DropStaleInput();
+            var written = _master.WriteAvailable(bytes);
+            if (written < bytes.Length)
             {
-                var n = Agent.Posix.LibC.Write(_master, p + offset, (nuint)(bytes.Length - offset));
-                if (n > 0)
-                {
-                    offset += (int)n;
-                    continue;
-                }
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Agent.Posix.LibC.EINTR) continue;
-                if (errno == Agent.Posix.LibC.EAGAIN && !flushed)
-                {
-                    flushed = true;
-                    FlushInput();
-                    continue;
-                }
-                Interlocked.Add(ref _discarded, bytes.Length - offset);
-                return;
+                FlushInput();
+                written += _master.WriteAvailable(bytes[written..]);
             }
+            Interlocked.Add(ref _discarded, bytes.Length - written);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            Interlocked.Add(ref _discarded, bytes.Length);
         }
     }
 
@@ -146,7 +114,8 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     // second is read by nobody.
     private void DropStaleInput()
     {
-        if (Libc.Ioctl(_slave, Libc.TIOCINQ, out var unread) != 0) return;
+        var unread = Termios.BytesToRead(SlaveFd);
+        if (unread < 0) return;
         var now = _time.GetTimestamp();
         if (unread == 0 || unread < _unread) _draining = now;
         _unread = unread;
@@ -159,31 +128,24 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
 
     private void FlushInput()
     {
-        if (Libc.Ioctl(_slave, Libc.TIOCINQ, out var unread) == 0) Interlocked.Add(ref _discarded, unread);
-        Libc.TcFlush(_slave, Libc.TCIFLUSH);
+        var unread = Termios.BytesToRead(SlaveFd);
+        if (unread > 0) Interlocked.Add(ref _discarded, unread);
+        Termios.FlushInput(SlaveFd);
         _unread = 0;
     }
 
+    private int SlaveFd => (int)_slave.DangerousGetHandle();
+
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Agent.Posix.LibC.Close(_master);
-        Agent.Posix.LibC.Close(_slave);
-        Agent.Posix.LibC.Close(_wake);
+        _master.Dispose();
+        _slave.Dispose();
     }
 
     private static void SetCloseOnExec(int fd)
     {
-        if (Agent.Posix.LibC.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
+        if (LibC.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC) < 0)
             throw new PtyException($"fcntl(FD_CLOEXEC) failed: {Libc.LastError()}");
-    }
-
-    private static void MakeRaw(int fd)
-    {
-        var termios = stackalloc byte[Libc.TermiosBufferSize];
-        if (Libc.TcGetAttr(fd, termios) != 0) throw new PtyException($"tcgetattr on the pseudo-terminal failed: {Libc.LastError()}");
-        Libc.CfMakeRaw(termios);
-        if (Libc.TcSetAttr(fd, Libc.TCSANOW, termios) != 0) throw new PtyException($"tcsetattr on the pseudo-terminal failed: {Libc.LastError()}");
     }
 
     private static string SlaveName(int fd)

@@ -1,3 +1,5 @@
+using Agent.Framing;
+
 namespace FirmwareSim.Stack;
 
 /// <summary>
@@ -15,5 +17,5 @@ public interface IMoteStack
     IReadOnlyList<byte[]> Poll();
 
     /// <summary>What the mote says when the framing drops bytes from the host (most motes say nothing).</summary>
-    IReadOnlyList<byte[]> Undecodable(string reason) => [];
+    IReadOnlyList<byte[]> Undecodable(FrameError error) => [];
 }

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using Agent.Connectors.Serial.Line;
 using Agent.Connectors.Serial.Payloads;
 using Agent.Core.Connectors;
@@ -135,7 +135,12 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
 
     void IFrameSink.OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire) => _payload.FromMote(payload, wire, this);
 
-    void IFrameSink.OnDrop(string reason) => Drop(reason, "from the mote");
+    void IFrameSink.OnDrop(FrameError error) => Drop(error switch
+    {
+        FrameError.BadFcs => DropReasons.BadFcs,
+        FrameError.BadEscape => DropReasons.BadEscape,
+        _ => DropReasons.Oversize,
+    }, "from the mote");
 
     void IMoteLink.Up(byte[] data, byte[]? wire)
     {

@@ -11,6 +11,7 @@ public sealed unsafe class PollableFile : IDisposable
 {
     private readonly FileDescriptor _file;
     private readonly FileDescriptor _shutdown;
+    private volatile bool _stopping; // Interrupt or Dispose: reads return 0
     private volatile bool _disposed;
 
     private PollableFile(FileDescriptor file, FileDescriptor shutdown, string name)
@@ -46,7 +47,8 @@ public sealed unsafe class PollableFile : IDisposable
 
     /// <summary>
     /// Waits for data and copies what one read() returns into <paramref name="buffer"/> (for a TUN: one
-    /// packet). Returns its length, or 0 once <see cref="Dispose"/> has been called. Meant for one reader thread.
+    /// packet). Returns its length, or 0 once <see cref="Interrupt"/> or <see cref="Dispose"/> has been called. Meant for
+    /// one reader thread.
     /// </summary>
     /// <exception cref="IOException">The device failed or hung up (an interface deleted, a serial device unplugged).</exception>
     public int Read(Span<byte> buffer)
@@ -59,7 +61,7 @@ public sealed unsafe class PollableFile : IDisposable
             {
                 // The flag is checked on every turn: under steady traffic read() never returns
                 // EAGAIN, so poll() alone would not notice the shutdown.
-                while (!_disposed)
+                while (!_stopping)
                 {
                     var n = LibC.Read(fds.File, p, (nuint)buffer.Length);
                     if (n > 0) return (int)n;
@@ -139,6 +141,36 @@ public sealed unsafe class PollableFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes what the device takes now without waiting (a pseudo-terminal's master: a UART sends whether or not anybody
+    /// listens). Returns how many bytes were written; 0 when the device has no room.
+    /// </summary>
+    /// <exception cref="IOException">The device failed.</exception>
+    /// <exception cref="ObjectDisposedException">Disposed.</exception>
+    public int WriteAvailable(ReadOnlySpan<byte> data)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var fds = new Lease(this);
+        fixed (byte* start = data)
+        {
+            var written = 0;
+            while (written < data.Length)
+            {
+                var n = LibC.Write(fds.File, start + written, (nuint)(data.Length - written));
+                if (n > 0)
+                {
+                    written += (int)n;
+                    continue;
+                }
+                var errno = n < 0 ? Marshal.GetLastPInvokeError() : LibC.EAGAIN;
+                if (errno == LibC.EINTR) continue;
+                if (errno == LibC.EAGAIN) break;
+                throw new IOException($"writing to {Name} failed: {LibC.Describe(errno)}");
+            }
+            return written;
+        }
+    }
+
     /// <summary>Runs <paramref name="action"/> with the raw fd, kept open for the call (an ioctl, tcdrain ...).</summary>
     public T WithFd<T>(Func<int, T> action)
     {
@@ -146,18 +178,11 @@ public sealed unsafe class PollableFile : IDisposable
         return action(fds.File);
     }
 
-    /// <summary>Wakes a blocked <see cref="Read"/> (which returns 0) and closes the fds once no call uses them.</summary>
-    public void Dispose()
+    /// <summary>Wakes a blocked <see cref="Read"/>, which returns 0 from now on; writes still work until <see cref="Dispose"/>.</summary>
+    public void Interrupt()
     {
-        if (_disposed) return;
-        _disposed = true;
-        SignalShutdown();
-        _file.Dispose();
-        _shutdown.Dispose();
-    }
-
-    private void SignalShutdown()
-    {
+        if (_stopping) return;
+        _stopping = true;
         var added = false;
         try
         {
@@ -173,6 +198,16 @@ public sealed unsafe class PollableFile : IDisposable
         {
             if (added) _shutdown.DangerousRelease();
         }
+    }
+
+    /// <summary>Wakes a blocked <see cref="Read"/> (which returns 0) and closes the fds once no call uses them.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        Interrupt();
+        _disposed = true;
+        _file.Dispose();
+        _shutdown.Dispose();
     }
 
     /// <summary>Polls the device for <paramref name="events"/> and the shutdown eventfd; true when shutdown was signalled.</summary>

@@ -19,7 +19,9 @@ public static unsafe partial class Termios
     private const uint CLOCAL = 0x800;
     private const uint CRTSCTS = 0x80000000;
     private const int TCSANOW = 0;
+    private const int TCIFLUSH = 0;
     private const nuint TIOCEXCL = 0x540C;
+    private const nuint TIOCINQ = 0x541B;
 
     /// <summary>How the line paces our output.</summary>
     public enum Flow
@@ -57,6 +59,27 @@ public static unsafe partial class Termios
         _ = LibC.Ioctl(fd, TIOCEXCL, null);
     }
 
+    /// <summary>Raw mode alone (cfmakeraw): no translation, no echo; the speed is left alone (a pseudo-terminal has none).</summary>
+    /// <exception cref="IOException">Not a terminal, or it refused the settings.</exception>
+    public static void MakeRaw(int fd, string name)
+    {
+        byte* t = stackalloc byte[Size];
+        new Span<byte>(t, Size).Clear();
+        if (TcGetAttr(fd, t) < 0) throw Failure(name, "is not a terminal (tcgetattr)");
+        CfMakeRaw(t);
+        if (TcSetAttr(fd, TCSANOW, t) < 0) throw Failure(name, "refused raw mode (tcsetattr)");
+    }
+
+    /// <summary>How many received bytes wait unread in the terminal's input queue (TIOCINQ); -1 if it cannot say.</summary>
+    public static int BytesToRead(int fd)
+    {
+        int unread;
+        return LibC.Ioctl(fd, TIOCINQ, &unread) == 0 ? unread : -1;
+    }
+
+    /// <summary>Throws away what waits unread in the terminal's input queue (tcflush TCIFLUSH).</summary>
+    public static void FlushInput(int fd) => _ = TcFlush(fd, TCIFLUSH);
+
     private static IOException Failure(string name, string what) =>
         new($"{name} {what}: {LibC.Describe(Marshal.GetLastPInvokeError())}");
 
@@ -68,6 +91,9 @@ public static unsafe partial class Termios
 
     [LibraryImport("libc", EntryPoint = "cfmakeraw")]
     private static partial void CfMakeRaw(byte* termios);
+
+    [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]
+    private static partial int TcFlush(int fd, int queueSelector);
 
     [LibraryImport("libc", EntryPoint = "cfsetspeed", SetLastError = true)]
     private static partial int CfSetSpeed(byte* termios, uint speed);

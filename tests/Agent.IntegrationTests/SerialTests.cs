@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
 namespace Agent.IntegrationTests;
 

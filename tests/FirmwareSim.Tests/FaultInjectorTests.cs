@@ -1,5 +1,4 @@
-using Agent.Connectors.Serial.Framing;
-using Agent.Core.Relay;
+using Agent.Framing;
 using FirmwareSim.Faults;
 
 namespace FirmwareSim.Tests;
@@ -17,9 +16,9 @@ public class FaultInjectorTests
     }
 
     [Theory]
-    [InlineData(FramingKind.Slip, DropReasons.BadEscape)]
-    [InlineData(FramingKind.Hdlc, DropReasons.BadFcs)]
-    public void Every_nth_frame_is_corrupted_so_that_the_decoder_drops_it(FramingKind framing, string reason)
+    [InlineData(FramingKind.Slip, FrameError.BadEscape)]
+    [InlineData(FramingKind.Hdlc, FrameError.BadFcs)]
+    public void Every_nth_frame_is_corrupted_so_that_the_decoder_drops_it(FramingKind framing, FrameError reason)
     {
         var (encoder, decoder) = Codecs(framing);
         var faults = new FaultInjector(framing, garbageEvery: 0, corruptEvery: 3, new Random(1), unknownFirstByteGarbage: true);

@@ -1,4 +1,4 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
 namespace FirmwareSim.Tests;
 
@@ -6,9 +6,9 @@ namespace FirmwareSim.Tests;
 internal sealed class FrameCollector : IFrameSink
 {
     public List<byte[]> Frames { get; } = [];
-    public List<string> Drops { get; } = [];
+    public List<FrameError> Drops { get; } = [];
 
     public void OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire) => Frames.Add(payload.ToArray());
 
-    public void OnDrop(string reason) => Drops.Add(reason);
+    public void OnDrop(FrameError error) => Drops.Add(error);
 }

@@ -1,3 +1,4 @@
+using Agent.Testing;
 using System.Text.Json;
 using FirmwareSim.Lowpan;
 

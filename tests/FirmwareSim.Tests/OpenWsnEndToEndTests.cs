@@ -1,3 +1,4 @@
+using Agent.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using static FirmwareSim.Tests.TestPackets;

@@ -1,5 +1,6 @@
+using Agent.Testing;
 using System.Text.Json;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using FirmwareSim.Mesh;
 using FirmwareSim.OpenWsn;
 using Microsoft.Extensions.Time.Testing;
@@ -138,7 +139,7 @@ public class OpenWsnMoteStackTests
         Assert.Equal(Convert.FromHexString("450001044300000000"), Assert.Single(root.Receive(new byte[198])));
         Assert.Equal(Convert.FromHexString("450001024e00190000"), Assert.Single(root.Receive(SetRootYes[..^1])));
         Assert.Equal(Convert.FromHexString("450001044200000000"), Assert.Single(root.Receive([])));
-        Assert.Equal(Convert.FromHexString("450001044200000000"), Assert.Single(root.Undecodable("bad-fcs")));
+        Assert.Equal(Convert.FromHexString("450001044200000000"), Assert.Single(root.Undecodable(FrameError.BadFcs)));
         Assert.Empty(root.Receive("C\u0001\u0002"u8));
     }
 

@@ -1,5 +1,5 @@
 using System.IO.Ports;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
 namespace FirmwareSim.Tests;
 

@@ -1,6 +1,6 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
-using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Testing;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -15,7 +15,7 @@ public class EchoProbeTests
         var request = new EchoProbe(Sent).Request();
 
         Assert.Equal(Convert.ToHexStringLower(Vector.Hex("pc_to_mote_raw_hex")), Convert.ToHexStringLower(request));
-        Assert.Equal(Convert.ToHexStringLower(Vector.Hex("pc_to_mote_hdlc_hex")), Convert.ToHexStringLower(Wire.Encode(new HdlcEncoder(), request)));
+        Assert.Equal(Convert.ToHexStringLower(Vector.Hex("pc_to_mote_hdlc_hex")), Convert.ToHexStringLower(FrameStreams.Encode(new HdlcEncoder(), request)));
     }
 
     [Fact]

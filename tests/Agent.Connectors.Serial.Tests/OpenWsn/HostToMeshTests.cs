@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
-using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Testing;
 using Agent.Core.Addressing;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
@@ -73,7 +73,7 @@ public class HostToMeshTests
             Assert.Equal(expected.GetProperty("next_hop_eui64").GetString(), result.NextHop.Value.ToString("x16"));
             Assert.Equal(Convert.ToHexStringLower(expected.Hex("raw_frame_hex")), Convert.ToHexStringLower(result.Frames[i]));
             Assert.Equal(Convert.ToHexStringLower(expected.Hex("hdlc_frame_hex")),
-                Convert.ToHexStringLower(Wire.Encode(new HdlcEncoder(), result.Frames[i])));
+                Convert.ToHexStringLower(FrameStreams.Encode(new HdlcEncoder(), result.Frames[i])));
         }
     }
 
@@ -151,7 +151,7 @@ public class HostToMeshTests
         var hostToMesh = new HostToMesh(Ipv6Prefix.Default, Route);
         for (var i = 0; i < 2000; i++)
         {
-            var packet = Wire.RandomPayload(random, random.Next(0, 200));
+            var packet = FrameStreams.RandomPayload(random, random.Next(0, 200));
             if (packet.Length >= 40 && random.Next(2) == 0)
             {
                 // Make half of them look like IPv6 with a right length, so they get past the first check.

@@ -1,7 +1,7 @@
 using System.Net;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
-using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;

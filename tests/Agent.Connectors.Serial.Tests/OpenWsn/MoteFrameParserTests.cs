@@ -1,6 +1,6 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
-using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Testing;
 using Agent.Core.Addressing;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;

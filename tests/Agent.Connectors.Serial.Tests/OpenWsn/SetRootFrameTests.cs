@@ -1,6 +1,6 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
-using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Testing;
 using Agent.Core.Addressing;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
@@ -16,7 +16,7 @@ public class SetRootFrameTests
         var frame = SetRootFrame.Build(Ipv6Prefix.Default, 1, Key, SetRootFrameAction.Toggle);
 
         Assert.Equal(Convert.ToHexStringLower(Vector.Hex("raw_frame_hex")), Convert.ToHexStringLower(frame));
-        Assert.Equal(Convert.ToHexStringLower(Vector.Hex("hdlc_frame_hex")), Convert.ToHexStringLower(Wire.Encode(new HdlcEncoder(), frame)));
+        Assert.Equal(Convert.ToHexStringLower(Vector.Hex("hdlc_frame_hex")), Convert.ToHexStringLower(FrameStreams.Encode(new HdlcEncoder(), frame)));
         Assert.Equal(Vector.GetProperty("length_without_type").GetInt32(), frame.Length - 1);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Serilog;
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Connectors.Serial.Payloads;
-using Agent.Connectors.Serial.Tests.Framing;
+using Agent.Testing;
 using Agent.Connectors.Serial.Tests.OpenWsn;
 using Agent.Core.Addressing;
 

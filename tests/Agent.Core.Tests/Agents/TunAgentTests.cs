@@ -4,7 +4,7 @@ using Agent.Core.Addressing;
 using Agent.Core.Agents;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Agents;
 

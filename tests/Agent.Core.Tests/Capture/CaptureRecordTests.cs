@@ -1,6 +1,6 @@
 using System.Text;
 using Agent.Core.Capture;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Capture;
 

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Agent.Core.Capture;
 using Agent.Core.Relay;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Capture;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Agent.Core.Capture;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Capture;
 

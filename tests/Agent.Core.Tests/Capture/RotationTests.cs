@@ -1,5 +1,5 @@
 using Agent.Core.Capture;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Capture;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Agent.Core.Capture;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Capture;
 

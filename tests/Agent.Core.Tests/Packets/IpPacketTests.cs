@@ -1,5 +1,5 @@
 using Agent.Core.Packets;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Packets;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
 using Agent.Core.Relay;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Relay;
 

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Relay;
 

@@ -6,7 +6,7 @@ using Agent.Core.Bus;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 using Agent.Core.Routing;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Routing;
 

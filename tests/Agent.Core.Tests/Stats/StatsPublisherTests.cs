@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 using Agent.Core.Stats;
-using Agent.Core.Tests.Fakes;
+using Agent.Testing;
 
 namespace Agent.Core.Tests.Stats;
 

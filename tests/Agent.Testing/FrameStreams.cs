@@ -1,10 +1,10 @@
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 using CsCheck;
 
-namespace Agent.Connectors.Serial.Tests.Framing;
+namespace Agent.Testing;
 
 /// <summary>Helpers to build wire streams and feed them to decoders in chunks.</summary>
-internal static class Wire
+public static class FrameStreams
 {
     /// <summary>Bytes that every framing here treats specially, and their escaped forms, so that random data hits them.</summary>
     private static readonly byte[] Interesting = [0xC0, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0x7E, 0x7D, 0x5E, 0x5D, 0x11, 0x12, 0x13, 0xF8, 0x00];

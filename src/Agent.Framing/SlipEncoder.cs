@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// SLIP (RFC 1055) as tunslip6 and RIOT's slipdev speak it (PROTOCOL.md 8): END, the escaped payload, END.

@@ -1,4 +1,4 @@
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>Encodes one payload into one frame, into the caller's buffer.</summary>
 public interface IFrameEncoder

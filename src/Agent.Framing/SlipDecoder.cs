@@ -1,6 +1,5 @@
-using Agent.Core.Relay;
 
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// SLIP (RFC 1055) decoder (PROTOCOL.md 8). Frames may come with or without a leading END; empty frames are
@@ -61,11 +60,11 @@ public sealed class SlipDecoder : IFrameDecoder
                 if (!TryUnescape(input[i], out var b))
                 {
                     // Not consumed: an END here still closes this frame and opens the next.
-                    Drop(sink, DropReasons.BadEscape);
+                    Drop(sink, FrameError.BadEscape);
                     continue;
                 }
                 i++;
-                if (!_payload.TryAppend(b)) Drop(sink, DropReasons.Oversize);
+                if (!_payload.TryAppend(b)) Drop(sink, FrameError.Oversize);
                 continue;
             }
 
@@ -74,7 +73,7 @@ public sealed class SlipDecoder : IFrameDecoder
             var run = special < 0 ? rest.Length : special;
             if (!_payload.TryAppend(rest[..run]))
             {
-                Drop(sink, DropReasons.Oversize);
+                Drop(sink, FrameError.Oversize);
                 i += run;
                 continue;
             }
@@ -95,7 +94,7 @@ public sealed class SlipDecoder : IFrameDecoder
         }
 
         if (!_discarding && start < input.Length && !_wire.TryAppend(input[start..]))
-            Drop(sink, DropReasons.Oversize); // cannot happen while the payload fits; kept as a guard
+            Drop(sink, FrameError.Oversize); // cannot happen while the payload fits; kept as a guard
     }
 
     private void Deliver(ReadOnlySpan<byte> wireInChunk, IFrameSink sink)
@@ -110,7 +109,7 @@ public sealed class SlipDecoder : IFrameDecoder
         }
         else
         {
-            sink.OnDrop(DropReasons.Oversize);
+            sink.OnDrop(FrameError.Oversize);
         }
     }
 
@@ -121,11 +120,11 @@ public sealed class SlipDecoder : IFrameDecoder
         _escaped = false;
     }
 
-    private void Drop(IFrameSink sink, string reason)
+    private void Drop(IFrameSink sink, FrameError error)
     {
         _discarding = true;
         BeginFrame();
-        sink.OnDrop(reason);
+        sink.OnDrop(error);
     }
 
     private static bool TryUnescape(byte escaped, out byte value)

@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace Agent.Connectors.Serial.Tests.Framing;
+namespace Agent.Testing;
 
 /// <summary>The shared test vectors: <c>&lt;repo root&gt;/../shared/vectors</c>, as CI clones shared/ beside the repo.</summary>
-internal static class Vectors
+public static class Vectors
 {
     public static string Folder { get; } = Locate();
 

@@ -1,4 +1,4 @@
-namespace Agent.Core.Tests.Fakes;
+namespace Agent.Testing;
 
 /// <summary>Small well-formed packets for tests.</summary>
 public static class SamplePackets

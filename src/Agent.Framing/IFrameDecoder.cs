@@ -1,4 +1,4 @@
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// A small state machine that consumes bytes in chunks of any size and yields complete frames, with no per-byte

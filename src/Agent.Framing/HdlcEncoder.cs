@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// HDLC-like framing of OpenWSN (OpenHDLC) and OpenThread (HDLC-lite), PROTOCOL.md 8: flag, the payload and its

@@ -1,9 +1,9 @@
+using Agent.Testing;
 using System.Text.Json;
-using Agent.Connectors.Serial.Framing;
-using Agent.Core.Relay;
+using Agent.Framing;
 using CsCheck;
 
-namespace Agent.Connectors.Serial.Tests.Framing;
+namespace Agent.Framing.Tests;
 
 public class SlipTests
 {
@@ -20,7 +20,7 @@ public class SlipTests
     public void Encodes_vector(string name)
     {
         var vector = Case("encode", name);
-        Assert.Equal(Convert.ToHexStringLower(vector.Hex("wire_hex")), Convert.ToHexStringLower(Wire.Encode(new SlipEncoder(), vector.Hex("payload_hex"))));
+        Assert.Equal(Convert.ToHexStringLower(vector.Hex("wire_hex")), Convert.ToHexStringLower(FrameStreams.Encode(new SlipEncoder(), vector.Hex("payload_hex"))));
     }
 
     [Theory]
@@ -28,13 +28,13 @@ public class SlipTests
     public void Encodes_xonxoff_vector_with_the_option(string name)
     {
         var vector = Case("encode_xonxoff", name);
-        Assert.Equal(Convert.ToHexStringLower(vector.Hex("wire_hex")), Convert.ToHexStringLower(Wire.Encode(new SlipEncoder(escapeXonXoff: true), vector.Hex("payload_hex"))));
+        Assert.Equal(Convert.ToHexStringLower(vector.Hex("wire_hex")), Convert.ToHexStringLower(FrameStreams.Encode(new SlipEncoder(escapeXonXoff: true), vector.Hex("payload_hex"))));
     }
 
     [Fact]
     public void Leaves_xon_and_xoff_alone_without_the_option()
     {
-        Assert.Equal("c0011102131303c0", Convert.ToHexStringLower(Wire.Encode(new SlipEncoder(), [0x01, 0x11, 0x02, 0x13, 0x13, 0x03])));
+        Assert.Equal("c0011102131303c0", Convert.ToHexStringLower(FrameStreams.Encode(new SlipEncoder(), [0x01, 0x11, 0x02, 0x13, 0x13, 0x03])));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public class SlipTests
         Assert.Equal(expected, whole.PayloadsHex);
 
         var bytewise = new RecordingSink();
-        Wire.Feed(new SlipDecoder(), wire, [1], bytewise);
+        FrameStreams.Feed(new SlipDecoder(), wire, [1], bytewise);
         Assert.Equal(expected, bytewise.PayloadsHex);
         Assert.Equal(whole.Drops, bytewise.Drops);
     }
@@ -66,7 +66,7 @@ public class SlipTests
         foreach (var chunking in new[] { new[] { 1000 }, [1], [2, 3] })
         {
             var sink = new RecordingSink();
-            Wire.Feed(new SlipDecoder(), Convert.FromHexString(wireHex), chunking, sink);
+            FrameStreams.Feed(new SlipDecoder(), Convert.FromHexString(wireHex), chunking, sink);
             Assert.Equal(expectedWires, sink.Frames.Select(f => Convert.ToHexStringLower(f.Wire)));
         }
     }
@@ -89,8 +89,8 @@ public class SlipTests
         foreach (var chunking in new[] { new[] { 1000 }, [1] })
         {
             var sink = new RecordingSink();
-            Wire.Feed(new SlipDecoder(), wire, chunking, sink);
-            Assert.Equal([DropReasons.BadEscape], sink.Drops);
+            FrameStreams.Feed(new SlipDecoder(), wire, chunking, sink);
+            Assert.Equal([FrameError.BadEscape], sink.Drops);
             Assert.Equal(["6869"], sink.PayloadsHex);
             Assert.Equal("c06869c0", Convert.ToHexStringLower(sink.Frames[0].Wire));
         }
@@ -101,12 +101,12 @@ public class SlipTests
     {
         var longest = Enumerable.Repeat((byte)0x41, 16).ToArray();
         var tooLong = Enumerable.Repeat((byte)0xC0, 17).ToArray(); // escaped: 34 wire bytes
-        var wire = Wire.EncodeAll(new SlipEncoder(), [tooLong, longest, [0x01, 0x02]]);
+        var wire = FrameStreams.EncodeAll(new SlipEncoder(), [tooLong, longest, [0x01, 0x02]]);
         foreach (var chunking in new[] { new[] { 1000 }, [1], [5] })
         {
             var sink = new RecordingSink();
-            Wire.Feed(new SlipDecoder(maxPayloadLength: 16), wire, chunking, sink);
-            Assert.Equal([DropReasons.Oversize], sink.Drops);
+            FrameStreams.Feed(new SlipDecoder(maxPayloadLength: 16), wire, chunking, sink);
+            Assert.Equal([FrameError.Oversize], sink.Drops);
             Assert.Equal([Convert.ToHexStringLower(longest), "0102"], sink.PayloadsHex);
         }
     }
@@ -132,10 +132,10 @@ public class SlipTests
         var decoder = new SlipDecoder();
         for (var length = 0; length <= 2000; length++)
         {
-            var payload = Wire.RandomPayload(random, length);
-            var wire = Wire.Encode(encoder, payload);
+            var payload = FrameStreams.RandomPayload(random, length);
+            var wire = FrameStreams.Encode(encoder, payload);
             var sink = new RecordingSink();
-            Wire.Feed(decoder, wire, Wire.RandomChunking(random), sink);
+            FrameStreams.Feed(decoder, wire, FrameStreams.RandomChunking(random), sink);
             Assert.Empty(sink.Drops);
             if (length == 0)
             {
@@ -154,13 +154,13 @@ public class SlipTests
     public void Round_trips_frames_back_to_back(bool escapeXonXoff)
     {
         var encoder = new SlipEncoder(escapeXonXoff);
-        Gen.Select(Wire.Byte.Array[1, 2000].Array[1, 5], Wire.Chunking).Sample((payloads, chunking) =>
+        Gen.Select(FrameStreams.Byte.Array[1, 2000].Array[1, 5], FrameStreams.Chunking).Sample((payloads, chunking) =>
         {
             var sink = new RecordingSink();
-            Wire.Feed(new SlipDecoder(), Wire.EncodeAll(encoder, payloads), chunking, sink);
+            FrameStreams.Feed(new SlipDecoder(), FrameStreams.EncodeAll(encoder, payloads), chunking, sink);
             Assert.Empty(sink.Drops);
             Assert.Equal(payloads, sink.Frames.Select(f => f.Payload));
-            Assert.Equal(payloads.Select(p => Wire.Encode(encoder, p)), sink.Frames.Select(f => f.Wire));
+            Assert.Equal(payloads.Select(p => FrameStreams.Encode(encoder, p)), sink.Frames.Select(f => f.Wire));
             if (escapeXonXoff) Assert.All(sink.Frames, f => Assert.DoesNotContain(f.Wire, b => b is 0x11 or 0x13));
         }, iter: 300);
     }
@@ -170,10 +170,10 @@ public class SlipTests
     {
         const int max = 64;
         var good = new byte[] { 0x60, 0xC0, 0xDB, 0x01 };
-        Gen.Select(Wire.Byte.Array[0, 5000], Wire.Chunking).Sample((garbage, chunking) =>
+        Gen.Select(FrameStreams.Byte.Array[0, 5000], FrameStreams.Chunking).Sample((garbage, chunking) =>
         {
             var sink = new RecordingSink();
-            Wire.Feed(new SlipDecoder(max), [.. garbage, .. Wire.Encode(new SlipEncoder(), good)], chunking, sink);
+            FrameStreams.Feed(new SlipDecoder(max), [.. garbage, .. FrameStreams.Encode(new SlipEncoder(), good)], chunking, sink);
             Assert.All(sink.Frames, f =>
             {
                 Assert.InRange(f.Payload.Length, 1, max);

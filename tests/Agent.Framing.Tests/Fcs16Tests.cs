@@ -1,7 +1,8 @@
+using Agent.Testing;
 using System.Text;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
-namespace Agent.Connectors.Serial.Tests.Framing;
+namespace Agent.Framing.Tests;
 
 public class Fcs16Tests
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Agent.Core.Bus;
 
-namespace Agent.Core.Tests.Fakes;
+namespace Agent.Testing;
 
 /// <summary>An in-memory bus: records what is published, and lets a test deliver messages to the subscribers.</summary>
 public sealed class FakeBus : IMessageBus

@@ -1,7 +1,8 @@
+using Agent.Testing;
 using System.Text.Json;
-using Agent.Connectors.Serial.Framing;
+using Agent.Framing;
 
-namespace Agent.Connectors.Serial.Tests.Framing;
+namespace Agent.Framing.Tests;
 
 public class XonXoffFilterTests
 {
@@ -79,7 +80,7 @@ public class XonXoffFilterTests
         {
             foreach (var (hdlc, raw) in Pairs(Vectors.Load(Path.Combine("openwsn", Path.GetFileName(file))), "hdlc_frame_hex"))
             {
-                Assert.Equal(Convert.ToHexStringLower(hdlc), Convert.ToHexStringLower(Wire.Encode(new HdlcEncoder(), raw)));
+                Assert.Equal(Convert.ToHexStringLower(hdlc), Convert.ToHexStringLower(FrameStreams.Encode(new HdlcEncoder(), raw)));
                 cases++;
             }
         }

@@ -1,4 +1,4 @@
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// CRC-16/X-25, the FCS-16 of RFC 1662 that OpenWSN and OpenThread append to HDLC frames (PROTOCOL.md 8):

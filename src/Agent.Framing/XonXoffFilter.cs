@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// Undoes OpenWSN's XON/XOFF sublayer, mote to host only (PROTOCOL.md 8), before the HDLC decoder sees the bytes:

@@ -1,4 +1,4 @@
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>Receives what a decoder finds in the byte stream. Spans are valid only during the call.</summary>
 public interface IFrameSink
@@ -6,6 +6,6 @@ public interface IFrameSink
     /// <summary>One complete, checked frame: its payload, and the bytes as read off the wire (framing included).</summary>
     void OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire);
 
-    /// <summary>A frame was dropped: <paramref name="reason"/> is one of <see cref="Agent.Core.Relay.DropReasons"/>.</summary>
-    void OnDrop(string reason);
+    /// <summary>A frame was dropped, and why.</summary>
+    void OnDrop(FrameError error);
 }

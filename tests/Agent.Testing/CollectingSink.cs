@@ -4,7 +4,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Display;
 
-namespace Agent.Core.Tests.Fakes;
+namespace Agent.Testing;
 
 /// <summary>Collects rendered log lines so that tests can assert on what was logged.</summary>
 public sealed class CollectingSink : ILogEventSink

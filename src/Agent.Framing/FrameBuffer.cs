@@ -1,4 +1,4 @@
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// The bytes of the frame being decoded: grows by doubling up to a fixed limit, so a decoder allocates only while

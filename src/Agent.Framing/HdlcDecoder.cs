@@ -1,6 +1,5 @@
-using Agent.Core.Relay;
 
-namespace Agent.Connectors.Serial.Framing;
+namespace Agent.Framing;
 
 /// <summary>
 /// HDLC-like decoder (PROTOCOL.md 8). Every flag closes a frame and opens the next; 0x7D before any byte but a flag
@@ -60,10 +59,10 @@ public sealed class HdlcDecoder : IFrameDecoder
                 if (input[i] == Flag)
                 {
                     // Not consumed: the flag still opens the next frame.
-                    Drop(sink, DropReasons.BadEscape);
+                    Drop(sink, FrameError.BadEscape);
                     continue;
                 }
-                if (!_content.TryAppend((byte)(input[i] ^ HdlcEncoder.EscapeMask))) Drop(sink, DropReasons.Oversize);
+                if (!_content.TryAppend((byte)(input[i] ^ HdlcEncoder.EscapeMask))) Drop(sink, FrameError.Oversize);
                 i++;
                 continue;
             }
@@ -73,7 +72,7 @@ public sealed class HdlcDecoder : IFrameDecoder
             var run = special < 0 ? rest.Length : special;
             if (!_content.TryAppend(rest[..run]))
             {
-                Drop(sink, DropReasons.Oversize);
+                Drop(sink, FrameError.Oversize);
                 i += run;
                 continue;
             }
@@ -94,7 +93,7 @@ public sealed class HdlcDecoder : IFrameDecoder
         }
 
         if (!_hunting && start < input.Length && !_wire.TryAppend(input[start..]))
-            Drop(sink, DropReasons.Oversize); // cannot happen while the content fits; kept as a guard
+            Drop(sink, FrameError.Oversize); // cannot happen while the content fits; kept as a guard
     }
 
     private void Complete(ReadOnlySpan<byte> wireInChunk, IFrameSink sink)
@@ -102,7 +101,7 @@ public sealed class HdlcDecoder : IFrameDecoder
         var content = _content.Span;
         if (content.Length < FcsLength || Fcs16.Update(Fcs16.Initial, content) != Fcs16.GoodResidue)
         {
-            sink.OnDrop(DropReasons.BadFcs);
+            sink.OnDrop(FrameError.BadFcs);
             return;
         }
         var payload = content[..^FcsLength];
@@ -116,7 +115,7 @@ public sealed class HdlcDecoder : IFrameDecoder
         }
         else
         {
-            sink.OnDrop(DropReasons.Oversize);
+            sink.OnDrop(FrameError.Oversize);
         }
     }
 
@@ -127,10 +126,10 @@ public sealed class HdlcDecoder : IFrameDecoder
         _escaped = false;
     }
 
-    private void Drop(IFrameSink sink, string reason)
+    private void Drop(IFrameSink sink, FrameError error)
     {
         _hunting = true;
         BeginFrame();
-        sink.OnDrop(reason);
+        sink.OnDrop(error);
     }
 }

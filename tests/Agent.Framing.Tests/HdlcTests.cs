@@ -1,9 +1,9 @@
+using Agent.Testing;
 using System.Text.Json;
-using Agent.Connectors.Serial.Framing;
-using Agent.Core.Relay;
+using Agent.Framing;
 using CsCheck;
 
-namespace Agent.Connectors.Serial.Tests.Framing;
+namespace Agent.Framing.Tests;
 
 public class HdlcTests
 {
@@ -19,7 +19,7 @@ public class HdlcTests
     public void Encodes_vector(int index)
     {
         var vector = OpenWsn[index];
-        Assert.Equal(Convert.ToHexStringLower(vector.Hex("frame_hex")), Convert.ToHexStringLower(Wire.Encode(new HdlcEncoder(), vector.Hex("payload_hex"))));
+        Assert.Equal(Convert.ToHexStringLower(vector.Hex("frame_hex")), Convert.ToHexStringLower(FrameStreams.Encode(new HdlcEncoder(), vector.Hex("payload_hex"))));
     }
 
     [Theory]
@@ -31,7 +31,7 @@ public class HdlcTests
         foreach (var chunking in new[] { new[] { 1000 }, [1] })
         {
             var sink = new RecordingSink();
-            Wire.Feed(new HdlcDecoder(), frame, chunking, sink);
+            FrameStreams.Feed(new HdlcDecoder(), frame, chunking, sink);
             Assert.Empty(sink.Drops);
             var decoded = Assert.Single(sink.Frames);
             Assert.Equal(vector.Hex("payload_hex"), decoded.Payload);
@@ -83,7 +83,7 @@ public class HdlcTests
     public void OpenThread_escapes_are_an_option(bool openThreadEscapes)
     {
         byte[] payload = [0x11, 0x13, 0xF8, 0x7E];
-        var wire = Wire.Encode(new HdlcEncoder(openThreadEscapes), payload);
+        var wire = FrameStreams.Encode(new HdlcEncoder(openThreadEscapes), payload);
         Assert.Equal(openThreadEscapes, !wire.AsSpan(1, wire.Length - 2).ContainsAny((byte)0x11, (byte)0x13, (byte)0xF8));
         var sink = new RecordingSink();
         new HdlcDecoder().Decode(wire, sink);
@@ -93,14 +93,14 @@ public class HdlcTests
     [Fact]
     public void Drops_a_bad_fcs_once_and_keeps_the_next_frame()
     {
-        var bad = Wire.Encode(new HdlcEncoder(), [0x44, 0x01, 0x02]);
+        var bad = FrameStreams.Encode(new HdlcEncoder(), [0x44, 0x01, 0x02]);
         bad[2] ^= 0x01;
-        var wire = Wire.EncodeAll(new HdlcEncoder(), [[0x53, 0x01]]);
+        var wire = FrameStreams.EncodeAll(new HdlcEncoder(), [[0x53, 0x01]]);
         foreach (var chunking in new[] { new[] { 1000 }, [1] })
         {
             var sink = new RecordingSink();
-            Wire.Feed(new HdlcDecoder(), [.. bad, .. wire], chunking, sink);
-            Assert.Equal([DropReasons.BadFcs], sink.Drops);
+            FrameStreams.Feed(new HdlcDecoder(), [.. bad, .. wire], chunking, sink);
+            Assert.Equal([FrameError.BadFcs], sink.Drops);
             Assert.Equal(["5301"], sink.PayloadsHex);
         }
     }
@@ -110,7 +110,7 @@ public class HdlcTests
     {
         var sink = new RecordingSink();
         new HdlcDecoder().Decode(Convert.FromHexString("7e447e4458f47e"), sink);
-        Assert.Equal([DropReasons.BadFcs], sink.Drops);
+        Assert.Equal([FrameError.BadFcs], sink.Drops);
         Assert.Equal(["44"], sink.PayloadsHex);
     }
 
@@ -121,8 +121,8 @@ public class HdlcTests
         {
             var sink = new RecordingSink();
             // The flag after 7D closes the bad frame and opens the good one.
-            Wire.Feed(new HdlcDecoder(), Convert.FromHexString("7e41427d7e4458f47e"), chunking, sink);
-            Assert.Equal([DropReasons.BadEscape], sink.Drops);
+            FrameStreams.Feed(new HdlcDecoder(), Convert.FromHexString("7e41427d7e4458f47e"), chunking, sink);
+            Assert.Equal([FrameError.BadEscape], sink.Drops);
             Assert.Equal(["44"], sink.PayloadsHex);
             Assert.Equal("7e4458f47e", Convert.ToHexStringLower(sink.Frames[0].Wire));
         }
@@ -133,12 +133,12 @@ public class HdlcTests
     {
         var longest = Enumerable.Repeat((byte)0x41, 16).ToArray();
         var tooLong = Enumerable.Repeat((byte)0x7E, 17).ToArray();
-        var wire = Wire.EncodeAll(new HdlcEncoder(), [tooLong, longest, [0x01]]);
+        var wire = FrameStreams.EncodeAll(new HdlcEncoder(), [tooLong, longest, [0x01]]);
         foreach (var chunking in new[] { new[] { 1000 }, [1], [5] })
         {
             var sink = new RecordingSink();
-            Wire.Feed(new HdlcDecoder(maxPayloadLength: 16), wire, chunking, sink);
-            Assert.Equal([DropReasons.Oversize], sink.Drops);
+            FrameStreams.Feed(new HdlcDecoder(maxPayloadLength: 16), wire, chunking, sink);
+            Assert.Equal([FrameError.Oversize], sink.Drops);
             Assert.Equal([Convert.ToHexStringLower(longest), "01"], sink.PayloadsHex);
         }
     }
@@ -163,10 +163,10 @@ public class HdlcTests
         var decoder = new HdlcDecoder();
         for (var length = 0; length <= 2000; length++)
         {
-            var payload = Wire.RandomPayload(random, length);
-            var wire = Wire.Encode(encoder, payload);
+            var payload = FrameStreams.RandomPayload(random, length);
+            var wire = FrameStreams.Encode(encoder, payload);
             var sink = new RecordingSink();
-            Wire.Feed(decoder, wire, Wire.RandomChunking(random), sink);
+            FrameStreams.Feed(decoder, wire, FrameStreams.RandomChunking(random), sink);
             Assert.Empty(sink.Drops);
             var frame = Assert.Single(sink.Frames);
             Assert.Equal(payload, frame.Payload);
@@ -180,13 +180,13 @@ public class HdlcTests
     public void Round_trips_frames_back_to_back(bool openThreadEscapes)
     {
         var encoder = new HdlcEncoder(openThreadEscapes);
-        Gen.Select(Wire.Byte.Array[0, 2000].Array[1, 5], Wire.Chunking).Sample((payloads, chunking) =>
+        Gen.Select(FrameStreams.Byte.Array[0, 2000].Array[1, 5], FrameStreams.Chunking).Sample((payloads, chunking) =>
         {
             var sink = new RecordingSink();
-            Wire.Feed(new HdlcDecoder(), Wire.EncodeAll(encoder, payloads), chunking, sink);
+            FrameStreams.Feed(new HdlcDecoder(), FrameStreams.EncodeAll(encoder, payloads), chunking, sink);
             Assert.Empty(sink.Drops);
             Assert.Equal(payloads, sink.Frames.Select(f => f.Payload));
-            Assert.Equal(payloads.Select(p => Wire.Encode(encoder, p)), sink.Frames.Select(f => f.Wire));
+            Assert.Equal(payloads.Select(p => FrameStreams.Encode(encoder, p)), sink.Frames.Select(f => f.Wire));
         }, iter: 300);
     }
 
@@ -195,10 +195,10 @@ public class HdlcTests
     {
         const int max = 64;
         var good = new byte[] { 0x44, 0x7E, 0x7D, 0x01 };
-        Gen.Select(Wire.Byte.Array[0, 5000], Wire.Chunking).Sample((garbage, chunking) =>
+        Gen.Select(FrameStreams.Byte.Array[0, 5000], FrameStreams.Chunking).Sample((garbage, chunking) =>
         {
             var sink = new RecordingSink();
-            Wire.Feed(new HdlcDecoder(max), [.. garbage, .. Wire.Encode(new HdlcEncoder(), good)], chunking, sink);
+            FrameStreams.Feed(new HdlcDecoder(max), [.. garbage, .. FrameStreams.Encode(new HdlcEncoder(), good)], chunking, sink);
             Assert.All(sink.Frames, f =>
             {
                 Assert.InRange(f.Payload.Length, 0, max);
@@ -214,11 +214,11 @@ public class HdlcTests
     public void Random_bytes_between_flags_never_pass_a_bad_fcs()
     {
         // Frames of random content: only those whose FCS happens to check may come out.
-        Gen.Select(Wire.Byte.Where(b => b != 0x7E).Array[0, 40].Array[1, 50], Wire.Chunking).Sample((bodies, chunking) =>
+        Gen.Select(FrameStreams.Byte.Where(b => b != 0x7E).Array[0, 40].Array[1, 50], FrameStreams.Chunking).Sample((bodies, chunking) =>
         {
             var stream = bodies.SelectMany(b => (byte[])[0x7E, .. b]).Append((byte)0x7E).ToArray();
             var sink = new RecordingSink();
-            Wire.Feed(new HdlcDecoder(), stream, chunking, sink);
+            FrameStreams.Feed(new HdlcDecoder(), stream, chunking, sink);
             Assert.All(sink.Frames, f => Assert.Equal(Fcs16.GoodResidue, Fcs16.Update(Fcs16.Initial, ReferenceUnescape(f.Wire))));
             Assert.Equal(bodies.Count(b => b.Length > 0) - sink.Frames.Count, sink.Drops.Count);
         }, iter: 300);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Agent.Core.Connectors;
 
-namespace Agent.Core.Tests.Fakes;
+namespace Agent.Testing;
 
 /// <summary>An in-memory device: a test pushes frames "read" from it and sees what was written to it.</summary>
 public sealed class MemoryConnector(string interfaceName = "tun0") : IConnector
