@@ -82,25 +82,6 @@ public sealed class GlobalOptions
             ? TimeSpan.FromSeconds(seconds)
             : throw new UsageException("--stats-interval must be zero or a positive number of seconds");
 
-    /// <summary>
-    /// Runs an agent with its stats publisher beside it; the publisher stops when the agent does, and the agent's
-    /// outcome (an error included) is the outcome.
-    /// </summary>
-    public static async Task RunWithStatsAsync(Func<CancellationToken, Task> agent, Func<CancellationToken, Task> stats, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var publishing = stats(stop.Token);
-        try
-        {
-            await agent(cancellationToken);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await publishing;
-        }
-    }
-
     public ILogger Logger(ParseResult result)
     {
         var level = result.GetValue(Verbose) ? LogEventLevel.Debug

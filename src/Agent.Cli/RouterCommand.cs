@@ -60,7 +60,18 @@ public static class RouterCommand
             var replica = $"{Environment.MachineName}:{Environment.ProcessId}";
             var started = time.GetTimestamp();
             var stats = new RouterStatsPublisher(() => router.Stats(replica, time.GetElapsedTime(started)), bus, statsInterval, log, time);
-            await GlobalOptions.RunWithStatsAsync(router.RunAsync, stats.RunAsync, cancellationToken);
+            // The publisher stops when the router does; the router's outcome (an error included) is the outcome.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var publishing = stats.RunAsync(stop.Token);
+            try
+            {
+                await router.RunAsync(cancellationToken);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await publishing;
+            }
         }));
         return command;
     }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Agent.Connectors.Serial;
+using Agent.Connectors.Serial.Line;
+using Agent.Core.Agents;
 using Agent.Core.Addressing;
 using Agent.Core.Bus;
 using Agent.Core.Protocol;
@@ -78,12 +80,9 @@ public static class SerialCommand
             var busOptions = global.Bus(result, $"agent serial {agentName}");
             var statsInterval = global.Stats(result);
 
-            var counters = new TrafficCounters();
-            await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
-            using var packetLog = new PacketLog(log, time);
-            var agent = new SerialAgent(agentName.Value, bus, options, counters, packetLog, log, time);
-            var stats = new StatsPublisher(agentName.Value, "serial", agent.Addresses, counters, bus, statsInterval, log, time);
-            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats.RunAsync, cancellationToken);
+            var line = new DeviceLine(options.Port, options.Baud, options.Flow, log, time);
+            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval),
+                new SerialKind(agentName.Value, options, line, log, time, Random.Shared), log, time, cancellationToken);
         }));
         return command;
     }

@@ -72,15 +72,9 @@ public static class TunCommand
             var busOptions = global.Bus(result, $"agent tun {agentName}");
             var statsInterval = global.Stats(result);
 
-            var counters = new TrafficCounters();
-            await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
-            using var packetLog = new PacketLog(log, time);
-            OpenInterface open = async (settings, ct) =>
-                await TunConnector.OpenAsync(interfaceOptions, settings.Addresses, counters, time, ct);
-            var agent = new TunAgent(agentName.Value, bus, addresses, open, counters, packetLog, log, timeout);
-            var stats = new StatsPublisher(agentName.Value, "tun", () => agent.Settings?.Addresses.Select(a => a.ToString()).ToList() ?? [],
-                counters, bus, statsInterval, log, time);
-            await GlobalOptions.RunWithStatsAsync(agent.RunAsync, stats.RunAsync, cancellationToken);
+            OpenInterface open = async (settings, ct) => await TunConnector.OpenAsync(interfaceOptions, settings.Addresses, time, ct);
+            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, timeout),
+                new TunKind(agentName.Value, addresses, open, log), log, time, cancellationToken);
         }));
         return command;
     }

@@ -1,40 +1,38 @@
 using System.Threading.Channels;
-using Agent.Framing;
 using Agent.Connectors.Serial.Line;
 using Agent.Connectors.Serial.Payloads;
 using Agent.Core.Connectors;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
+using Agent.Framing;
 
 namespace Agent.Connectors.Serial;
 
 /// <summary>
 /// Moves whole frames between a serial line and the relay: bytes in go through the XON/XOFF sublayer (if asked) and
 /// the framing decoder, then the payload kind decides what each frame is; frames out are checked by the payload kind,
-/// framed and written. The line itself (waiting, unplug, reopen) is <see cref="SerialLine"/>'s job.
+/// framed and written by the relay's one writer. The line itself (waiting, unplug, reopen) is the
+/// <see cref="ISerialLine"/>'s job.
 /// </summary>
 public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
 {
     private const int FrameQueueCapacity = 1024;
 
-    private readonly SerialLine _line;
+    private readonly ISerialLine _line;
     private readonly IMotePayload _payload;
     private readonly IFrameDecoder _decoder;
     private readonly IFrameEncoder _encoder;
     private readonly XonXoffFilter? _xonXoff;
-    private readonly TrafficCounters _counters;
-    private readonly PacketLog _log;
     private readonly TimeProvider _time;
     private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(FrameQueueCapacity) { SingleWriter = true });
-    private readonly Lock _encodeLock = new();
+    private IConnectorHost? _host;
     private byte[] _encoded = new byte[4096];
     private byte[] _filtered = new byte[4096];
+    private int _opens;
 
-    public SerialConnector(SerialOptions options, SerialLine line, IMotePayload payload, TrafficCounters counters, PacketLog log, TimeProvider time)
+    public SerialConnector(SerialOptions options, ISerialLine line, IMotePayload payload, TimeProvider time)
     {
         _line = line;
         _payload = payload;
-        _counters = counters;
-        _log = log;
         _time = time;
         var maxFrame = Math.Max(options.DownlinkLimit, 2048);
         (_decoder, _encoder) = options.Framing switch
@@ -43,29 +41,26 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
             _ => (new SlipDecoder(maxFrame), new SlipEncoder()),
         };
         if (options.XonXoffEscape) _xonXoff = new XonXoffFilter();
-        _line.Opened += () =>
-        {
-            _decoder.Reset();
-            _xonXoff?.Reset();
-            _payload.OnOpened(this);
-        };
     }
+
+    public string Name => _line.Name;
 
     public string InterfaceName => "serial";
 
     public ChannelReader<Frame> Frames => _frames.Reader;
 
-    /// <summary>The downlink check of the payload kind, for the relay.</summary>
-    public FrameVerdict CheckDownlink(ReadOnlySpan<byte> frame) => _payload.CheckDownlink(frame);
+    /// <summary>How many times the line has been opened so far.</summary>
+    public int Opens => Volatile.Read(ref _opens);
 
-    /// <summary>Runs the line until cancelled (see <see cref="SerialLine.RunAsync"/>).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the line until cancelled (see <see cref="ISerialLine.RunAsync"/>), with a tick a second for the payload.</summary>
+    public async Task RunAsync(IConnectorHost host, CancellationToken cancellationToken)
     {
+        _host = host;
         using var stopTicking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ticking = TickAsync(stopTicking.Token);
         try
         {
-            await _line.RunAsync(OnBytes, cancellationToken);
+            await _line.RunAsync(OnBytes, OnOpened, cancellationToken);
         }
         finally
         {
@@ -75,14 +70,13 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         }
     }
 
-    public async ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame) => _payload.CheckDownlink(frame);
+
+    public async ValueTask<Drop?> WriteAsync(Outbound frame, CancellationToken cancellationToken)
     {
-        var plan = _payload.ToMote(frame.Span);
-        if (plan.DropReason is { } reason)
-        {
-            _log.Dropped(_line.Path, reason, plan.Detail);
-            return reason;
-        }
+        if (frame.Control) return Send(frame.Data);
+        var plan = _payload.ToMote(frame.Data);
+        if (plan.Refusal is { } refused) return refused;
         for (var i = 0; i < plan.Frames.Count; i++)
         {
             if (i > 0 && _payload.FrameSpacing > TimeSpan.Zero) await Task.Delay(_payload.FrameSpacing, _time, cancellationToken);
@@ -91,23 +85,32 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         return null;
     }
 
+    public ValueTask DisposeAsync()
+    {
+        _frames.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnOpened()
+    {
+        _decoder.Reset();
+        _xonXoff?.Reset();
+        _payload.OnOpened(this);
+        Interlocked.Increment(ref _opens);
+        _host?.Changed();
+    }
+
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
-                if (_line.IsOpen) _payload.OnTick(this);
+                if (Opens > 0) _payload.OnTick(this);
         }
         catch (OperationCanceledException)
         {
         }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _frames.Writer.TryComplete();
-        return ValueTask.CompletedTask;
     }
 
     private void OnBytes(ReadOnlySpan<byte> bytes)
@@ -122,44 +125,39 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         _decoder.Decode(_filtered.AsSpan(0, n), this);
     }
 
-    private string? Send(ReadOnlySpan<byte> payload)
+    /// <summary>Frames one payload and writes it; only the relay's writer calls this, one frame at a time.</summary>
+    private Drop? Send(ReadOnlySpan<byte> payload)
     {
-        lock (_encodeLock)
-        {
-            var needed = _encoder.MaxEncodedLength(payload.Length);
-            if (_encoded.Length < needed) _encoded = new byte[needed];
-            var length = _encoder.Encode(payload, _encoded);
-            return _line.Write(_encoded.AsSpan(0, length));
-        }
+        var needed = _encoder.MaxEncodedLength(payload.Length);
+        if (_encoded.Length < needed) _encoded = new byte[needed];
+        var length = _encoder.Encode(payload, _encoded);
+        return _line.Write(_encoded.AsSpan(0, length));
     }
 
     void IFrameSink.OnFrame(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> wire) => _payload.FromMote(payload, wire, this);
 
     void IFrameSink.OnDrop(FrameError error) => Drop(error switch
     {
-        FrameError.BadFcs => DropReasons.BadFcs,
-        FrameError.BadEscape => DropReasons.BadEscape,
-        _ => DropReasons.Oversize,
-    }, "from the mote");
+        FrameError.BadFcs => new Drop(DropReason.BadFcs, "a frame from the mote"),
+        FrameError.BadEscape => new Drop(DropReason.BadEscape, "a frame from the mote"),
+        _ => new Drop(DropReason.Oversize, "a frame from the mote"),
+    });
 
     void IMoteLink.Up(byte[] data, byte[]? wire)
     {
         if (!_frames.Writer.TryWrite(new Frame(data, _time.GetUtcNow(), wire)))
-            Drop(DropReasons.UplinkOverflow, "the queue towards the bus is full");
+            Drop(new Drop(DropReason.UplinkOverflow, "the queue towards the bus is full"));
     }
 
-    void IMoteLink.Reply(ReadOnlySpan<byte> payload)
-    {
-        if (Send(payload) is { } reason) Drop(reason, "a reply to the mote");
-    }
+    void IMoteLink.Reply(byte[] payload) => _host?.Send(new Outbound(payload, Control: true));
 
-    void IMoteLink.Drop(string reason, string detail, bool quiet) => Drop(reason, detail, quiet);
+    void IMoteLink.Loop(byte[] packet) => _host?.Send(new Outbound(packet));
 
-    void IMoteLink.Print(string text) => _log.Text(_line.Path, text);
+    void IMoteLink.Drop(Drop drop) => Drop(drop);
 
-    private void Drop(string reason, string detail, bool quiet = false)
-    {
-        _counters.CountDrop(reason);
-        _log.Dropped(_line.Path, reason, detail, quiet);
-    }
+    void IMoteLink.Print(string text) => _host?.Printed(text);
+
+    void IMoteLink.Changed() => _host?.Changed();
+
+    private void Drop(Drop drop) => _host?.Dropped(drop);
 }

@@ -1,13 +1,13 @@
 using System.Threading.Channels;
 using Agent.Core.Connectors;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
+using Agent.Core.Packets;
 
 namespace Agent.Connectors.Tun;
 
 /// <summary>
-/// Connects a Linux TUN interface to the relay: one dedicated thread reads packets into a
-/// bounded channel (overflow is dropped and counted, so a slow bus never blocks the device),
-/// and each written frame goes to the device as one packet.
+/// Connects a Linux TUN interface to the relay: one dedicated thread reads packets into a bounded channel (overflow is
+/// dropped and counted, so a slow bus never blocks the device), and each written frame goes to the device as one packet.
 /// </summary>
 public sealed class TunConnector : IConnector
 {
@@ -18,79 +18,39 @@ public sealed class TunConnector : IConnector
 
     private readonly TunDevice _device;
     private readonly TimeProvider _time;
-    private readonly TrafficCounters? _counters;
-    private readonly Channel<Frame> _frames;
-    private readonly Thread _reader;
-    private long _uplinkOverflowDrops;
-    private long _writeFailures;
+    private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(FrameQueueCapacity)
+    {
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses, and we count
+    });
     private int _disposed;
+    private Thread? _reader;
 
-    private TunConnector(TunDevice device, TunInterfaceOptions options, IReadOnlyList<InterfaceAddress> addresses, TrafficCounters? counters, TimeProvider time)
+    private TunConnector(TunDevice device, TimeProvider time)
     {
         _device = device;
-        _counters = counters;
         _time = time;
-        Mtu = options.Mtu;
-        Netns = options.Netns;
-        Addresses = addresses;
-        _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(FrameQueueCapacity)
-        {
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses, and we count
-        });
-        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"tun reader {device.Name}" };
     }
 
-    /// <inheritdoc />
+    public string Name => _device.Name;
+
     public string InterfaceName => _device.Name;
 
-    /// <inheritdoc />
     public ChannelReader<Frame> Frames => _frames.Reader;
 
-    /// <summary>The addresses put on the interface.</summary>
-    public IReadOnlyList<InterfaceAddress> Addresses { get; }
-
-    /// <summary>The network namespace the interface lives in, or null for the agent's own.</summary>
-    public string? Netns { get; }
-
-    /// <summary>The interface's MTU.</summary>
-    public int Mtu { get; }
-
-    /// <summary>Packets read from the device and dropped because nobody took frames fast enough.</summary>
-    public long UplinkOverflowDrops => Interlocked.Read(ref _uplinkOverflowDrops);
-
-    /// <summary>Frames the device refused to take.</summary>
-    public long WriteFailures => Interlocked.Read(ref _writeFailures);
-
-    /// <summary>Creates the TUN interface, configures it and starts reading.</summary>
+    /// <summary>Creates the TUN interface and configures it; <see cref="RunAsync"/> then reads it.</summary>
+    /// <param name="time">Stamps each frame's <see cref="Frame.CapturedAt"/>.</param>
     /// <exception cref="TunUnavailableException">The interface could not be created.</exception>
     /// <exception cref="InterfaceConfigurationException">The interface could not be configured; it is removed again.</exception>
-    public static Task<TunConnector> OpenAsync(
-        TunInterfaceOptions options, IReadOnlyList<InterfaceAddress> addresses, CancellationToken cancellationToken) =>
-        OpenAsync(options, addresses, counters: null, TimeProvider.System, cancellationToken);
-
-    /// <inheritdoc cref="OpenAsync(TunInterfaceOptions, IReadOnlyList{InterfaceAddress}, CancellationToken)" />
-    /// <param name="counters">
-    /// The agent's counters: uplink overflow is also counted there, as <see cref="DropReasons.UplinkOverflow"/>.
-    /// Refused writes are not: the caller sees them in what <see cref="WriteAsync"/> returns.
-    /// </param>
-    /// <param name="timeProvider">Stamps each frame's <see cref="Frame.CapturedAt"/>.</param>
-    public static async Task<TunConnector> OpenAsync(
-        TunInterfaceOptions options,
-        IReadOnlyList<InterfaceAddress> addresses,
-        TrafficCounters? counters,
-        TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+    public static async Task<TunConnector> OpenAsync(TunInterfaceOptions options, IReadOnlyList<InterfaceAddress> addresses,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(addresses);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-
-        TunDevice device = TunDevice.Open(options.NamePattern);
+        var device = TunDevice.Open(options.NamePattern);
         try
         {
-            await new InterfaceConfigurator()
-                .ConfigureAsync(device.Name, options.Netns, options.Mtu, addresses, cancellationToken)
+            await new InterfaceConfigurator().ConfigureAsync(device.Name, options.Netns, options.Mtu, addresses, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch
@@ -98,81 +58,62 @@ public sealed class TunConnector : IConnector
             device.Dispose();
             throw;
         }
-
-        var connector = new TunConnector(device, options, [.. addresses], counters, timeProvider);
-        connector._reader.Start();
-        return connector;
+        return new TunConnector(device, time);
     }
 
-    /// <summary>
-    /// Writes one packet to the interface. Returns <see cref="DropReasons.DeviceWrite"/>, and counts it in
-    /// <see cref="WriteFailures"/>, when the device refused it; never throws for one packet: one lost
-    /// packet must not stop the relay.
-    /// </summary>
-    public ValueTask<string?> WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>Reads the interface until cancelled; a device that fails (the interface deleted) ends it with that error.</summary>
+    public async Task RunAsync(IConnectorHost host, CancellationToken cancellationToken)
+    {
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _reader = new Thread(() => ReadLoop(host, failed)) { IsBackground = true, Name = $"tun reader {_device.Name}" };
+        _reader.Start();
+        await Task.WhenAny(failed.Task, Task.Delay(Timeout.Infinite, cancellationToken));
+        if (failed.Task.IsFaulted) await failed.Task;
+    }
+
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame) =>
+        IpPacket.IsWellFormed(frame, out var reason) ? null : new Drop(DropReason.NotIpPacket, reason);
+
+    /// <summary>Writes one packet to the interface; a refused packet is a drop, never an exception, so one packet cannot stop the relay.</summary>
+    public ValueTask<Drop?> WriteAsync(Outbound frame, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<string?>(cancellationToken);
-        }
-
-        if (_device.TryWrite(frame.Span))
-        {
-            return ValueTask.FromResult<string?>(null);
-        }
-
-        Interlocked.Increment(ref _writeFailures);
-        return ValueTask.FromResult<string?>(DropReasons.DeviceWrite);
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<Drop?>(cancellationToken);
+        return ValueTask.FromResult<Drop?>(_device.TryWrite(frame.Data)
+            ? null
+            : new Drop(DropReason.DeviceWrite, $"{_device.Name} refused a {frame.Data.Length}-byte packet"));
     }
 
     /// <summary>Stops the reader, closes the device (the kernel removes the interface) and completes <see cref="Frames"/>.</summary>
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        // Wakes the reader out of poll(); the fd is closed when the reader lets go of it,
-        // so after the join the interface is gone.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
+        // Wakes the reader out of poll(); the fd is closed when the reader lets go of it, so after the join the
+        // interface is gone.
         _device.Dispose();
-        if (_reader.IsAlive)
-        {
-            _reader.Join();
-        }
-
+        if (_reader is { IsAlive: true } reader) reader.Join();
         _frames.Writer.TryComplete();
         return ValueTask.CompletedTask;
     }
 
-    private void ReadLoop()
+    private void ReadLoop(IConnectorHost host, TaskCompletionSource failed)
     {
         var buffer = new byte[ReadBufferSize];
         try
         {
-            while (true)
+            int length;
+            while ((length = _device.Read(buffer)) > 0)
             {
-                int length = _device.Read(buffer);
-                if (length == 0)
-                {
-                    break;
-                }
-
-                var frame = new Frame(buffer.AsSpan(0, length).ToArray(), _time.GetUtcNow());
-                if (!_frames.Writer.TryWrite(frame))
-                {
-                    Interlocked.Increment(ref _uplinkOverflowDrops);
-                    _counters?.CountDrop(DropReasons.UplinkOverflow);
-                }
+                if (!_frames.Writer.TryWrite(new Frame(buffer.AsSpan(0, length).ToArray(), _time.GetUtcNow())))
+                    host.Dropped(new Drop(DropReason.UplinkOverflow, "the queue towards the bus is full"));
             }
-
             _frames.Writer.TryComplete();
         }
         catch (Exception e)
         {
-            // The device failed (e.g. the interface was deleted): readers of Frames see why.
-            _frames.Writer.TryComplete(e);
+            // The device failed (the interface was deleted): the agent hears why.
+            _frames.Writer.TryComplete();
+            failed.TrySetException(e);
         }
     }
 }

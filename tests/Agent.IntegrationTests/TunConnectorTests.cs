@@ -3,7 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using Agent.Connectors.Tun;
 using Agent.Core.Connectors;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
 
 namespace Agent.IntegrationTests;
 
@@ -23,17 +23,21 @@ public sealed class TunConnectorTests
         new(IPAddress.Parse("10.2.0.1"), 24),
     ];
 
+    /// <summary>Opens the interface and runs it under a host that counts what it drops, as the relay would.</summary>
+    private static async Task<RunningTun> RunAsync(TunInterfaceOptions options, TimeProvider? time = null)
+    {
+        var tun = await TunConnector.OpenAsync(options, Addresses, time ?? TimeProvider.System, CancellationToken.None);
+        return new RunningTun(tun);
+    }
+
     [Fact]
     public async Task Interface_is_created_in_the_namespace_with_mtu_addresses_and_up()
     {
         await using Netns netns = await Netns.CreateAsync("agtest-tun");
-        await using TunConnector tun = await TunConnector.OpenAsync(
-            new TunInterfaceOptions(Mtu: 1400, Netns: netns.Name), Addresses, CancellationToken.None);
+        await using var running = await RunAsync(new TunInterfaceOptions(Mtu: 1400, Netns: netns.Name));
+        var tun = running.Tun;
 
         Assert.Matches("^tun[0-9]+$", tun.InterfaceName);
-        Assert.Equal(netns.Name, tun.Netns);
-        Assert.Equal(1400, tun.Mtu);
-        Assert.Equal(Addresses, tun.Addresses);
 
         string addresses = (await netns.IpAsync("-o", "addr", "show", "dev", tun.InterfaceName)).EnsureSuccess().StandardOutput;
         Assert.Contains("inet6 bbbb::1/64 ", addresses);
@@ -53,18 +57,18 @@ public sealed class TunConnectorTests
     public async Task Kernel_answers_an_icmpv6_echo_written_to_the_interface()
     {
         await using Netns netns = await Netns.CreateAsync("agtest-tun");
-        await using TunConnector tun = await TunConnector.OpenAsync(
-            new TunInterfaceOptions(Netns: netns.Name), Addresses, CancellationToken.None);
+        await using var running = await RunAsync(new TunInterfaceOptions(Netns: netns.Name));
+        var tun = running.Tun;
         IPAddress peer = IPAddress.Parse("bbbb::2"), local = IPAddress.Parse("bbbb::1");
         byte[] payload = "agent tun test v6"u8.ToArray();
 
-        Assert.Null(await tun.WriteAsync(IcmpPackets.EchoRequestV6(peer, local, 0x1234, 7, payload), CancellationToken.None));
+        Assert.Null(await tun.WriteAsync(new Outbound(IcmpPackets.EchoRequestV6(peer, local, 0x1234, 7, payload)), CancellationToken.None));
 
         IcmpEcho reply = await ReceiveEchoReplyAsync(tun, peer, local, 0x1234, 7);
         Assert.Equal(local, reply.Source);
         Assert.Equal(peer, reply.Destination);
         Assert.Equal(payload, reply.Payload);
-        Assert.Equal(0, tun.WriteFailures);
+        Assert.Equal(0, running.Drops.Total);
     }
 
     [Fact]
@@ -72,12 +76,12 @@ public sealed class TunConnectorTests
     {
         var readAt = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
         await using Netns netns = await Netns.CreateAsync("agtest-tun");
-        await using TunConnector tun = await TunConnector.OpenAsync(
-            new TunInterfaceOptions(Netns: netns.Name), Addresses, counters: null, new FixedTime(readAt), CancellationToken.None);
+        await using var running = await RunAsync(new TunInterfaceOptions(Netns: netns.Name), new FixedTime(readAt));
+        var tun = running.Tun;
         IPAddress peer = IPAddress.Parse("10.2.0.2"), local = IPAddress.Parse("10.2.0.1");
         byte[] payload = "agent tun test v4"u8.ToArray();
 
-        Assert.Null(await tun.WriteAsync(IcmpPackets.EchoRequestV4(peer, local, 0x4321, 3, payload), CancellationToken.None));
+        Assert.Null(await tun.WriteAsync(new Outbound(IcmpPackets.EchoRequestV4(peer, local, 0x4321, 3, payload)), CancellationToken.None));
 
         Frame frame = await ReceiveFrameAsync(tun, data => IcmpPackets.IsEchoReplyTo(data, peer, local, 0x4321, 3));
         Assert.True(IcmpPackets.TryParseEcho(frame.Data, out IcmpEcho reply));
@@ -89,8 +93,8 @@ public sealed class TunConnectorTests
     public async Task Dispose_is_quick_removes_the_interface_and_completes_frames()
     {
         await using Netns netns = await Netns.CreateAsync("agtest-tun");
-        TunConnector tun = await TunConnector.OpenAsync(
-            new TunInterfaceOptions(Netns: netns.Name), Addresses, CancellationToken.None);
+        var running = await RunAsync(new TunInterfaceOptions(Netns: netns.Name));
+        var tun = running.Tun;
         (await netns.IpAsync("link", "show", "dev", tun.InterfaceName)).EnsureSuccess();
 
         var watch = Stopwatch.StartNew();
@@ -104,7 +108,8 @@ public sealed class TunConnectorTests
 
         await tun.DisposeAsync(); // idempotent
         await Assert.ThrowsAsync<ObjectDisposedException>(
-            async () => await tun.WriteAsync(new byte[40], CancellationToken.None));
+            async () => await tun.WriteAsync(new Outbound(new byte[40]), CancellationToken.None));
+        await running.DisposeAsync();
     }
 
     [Fact]
@@ -112,10 +117,9 @@ public sealed class TunConnectorTests
     {
         string name = $"tunagt{Environment.ProcessId % 1000}";
         await using Netns netns = await Netns.CreateAsync("agtest-tun");
-        await using TunConnector tun = await TunConnector.OpenAsync(
-            new TunInterfaceOptions(NamePattern: name, Netns: netns.Name), Addresses, CancellationToken.None);
+        await using var running = await RunAsync(new TunInterfaceOptions(NamePattern: name, Netns: netns.Name));
 
-        Assert.Equal(name, tun.InterfaceName);
+        Assert.Equal(name, running.Tun.InterfaceName);
         (await netns.IpAsync("link", "show", "dev", name)).EnsureSuccess();
     }
 
@@ -140,7 +144,7 @@ public sealed class TunConnectorTests
         string missing = $"agtest-missing-{Environment.ProcessId}";
 
         var e = await Assert.ThrowsAsync<InterfaceConfigurationException>(() => TunConnector.OpenAsync(
-            new TunInterfaceOptions(NamePattern: name, Netns: missing), Addresses, CancellationToken.None));
+            new TunInterfaceOptions(NamePattern: name, Netns: missing), Addresses, TimeProvider.System, CancellationToken.None));
 
         Assert.StartsWith($"ip link set dev {name} netns {missing}: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);
@@ -150,31 +154,29 @@ public sealed class TunConnectorTests
     [Fact]
     public async Task Frames_nobody_reads_are_dropped_and_counted()
     {
-        var counters = new TrafficCounters();
         await using Netns netns = await Netns.CreateAsync("agtest-tun");
-        await using TunConnector tun = await TunConnector.OpenAsync(
-            new TunInterfaceOptions(Netns: netns.Name), Addresses, counters, TimeProvider.System, CancellationToken.None);
+        var running = await RunAsync(new TunInterfaceOptions(Netns: netns.Name));
+        var tun = running.Tun;
         IPAddress peer = IPAddress.Parse("10.2.0.2"), local = IPAddress.Parse("10.2.0.1");
 
         // Each request makes the kernel send one reply. Batches stay below the interface's transmit
         // queue (txqueuelen 500), which would otherwise drop replies before our reader sees them.
         var deadline = Stopwatch.StartNew();
         ushort sequence = 0;
-        while (tun.UplinkOverflowDrops == 0 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (running.Drops[DropReason.UplinkOverflow] == 0 && deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
             for (int i = 0; i < 100; i++)
             {
-                await tun.WriteAsync(IcmpPackets.EchoRequestV4(peer, local, 9, sequence++, []), CancellationToken.None);
+                await tun.WriteAsync(new Outbound(IcmpPackets.EchoRequestV4(peer, local, 9, sequence++, [])), CancellationToken.None);
             }
 
             await Task.Delay(5);
         }
 
-        await tun.DisposeAsync(); // stops the reader, so the counts below are final
-        Assert.True(tun.UplinkOverflowDrops > 0, $"no drops counted after {sequence} requests; {tun.Frames.Count} frames queued");
+        await running.DisposeAsync(); // stops the reader, so the counts below are final
+        Assert.True(running.Drops[DropReason.UplinkOverflow] > 0, $"no drops counted after {sequence} requests; {tun.Frames.Count} frames queued");
         Assert.Equal(4096, tun.Frames.Count);
-        Assert.Equal(tun.UplinkOverflowDrops, counters.Drops[DropReasons.UplinkOverflow]);
-        Assert.Equal(0, tun.WriteFailures);
+        Assert.Equal(running.Drops[DropReason.UplinkOverflow], running.Drops.Total); // the device refused no write
     }
 
     private static async Task<IcmpEcho> ReceiveEchoReplyAsync(TunConnector tun, IPAddress requestSource, IPAddress requestDestination, ushort identifier, ushort sequence)
@@ -225,6 +227,44 @@ public sealed class TunConnectorTests
         int start = ipLinkLine.IndexOf('<') + 1;
         int end = ipLinkLine.IndexOf('>', start);
         return ipLinkLine[start..end].Split(',');
+    }
+
+    /// <summary>A connector running under a host that only counts, disposed (and stopped) together.</summary>
+    private sealed class RunningTun : IConnectorHost, IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        public RunningTun(TunConnector tun)
+        {
+            Tun = tun;
+            _running = tun.RunAsync(this, _stop.Token);
+        }
+
+        public TunConnector Tun { get; }
+
+        public DropCounts Drops { get; } = new();
+
+        public void Dropped(Drop drop) => Drops.Count(drop.Reason);
+
+        public void Printed(string text)
+        {
+        }
+
+        public void Changed()
+        {
+        }
+
+        public void Send(Outbound frame)
+        {
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _running;
+            await Tun.DisposeAsync();
+        }
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

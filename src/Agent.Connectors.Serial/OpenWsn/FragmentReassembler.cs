@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Agent.Core.Drops;
+
 namespace Agent.Connectors.Serial.OpenWsn;
 
 /// <summary>
@@ -22,6 +25,7 @@ public sealed class FragmentReassembler
     private readonly int _maxPending;
     private readonly Lock _lock = new();
     private readonly Dictionary<DatagramKey, PartialDatagram> _pending = [];
+    private readonly ConcurrentQueue<Drop> _losses = new();
     private long _expired;
     private long _evicted;
     private long _duplicates;
@@ -43,6 +47,15 @@ public sealed class FragmentReassembler
 
     /// <summary>Fragments ignored because their datagram already had that piece (FW store_fragment does the same).</summary>
     public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    /// <summary>
+    /// The incomplete datagrams given up since the last call (timed out, or pushed out), one <see cref="Drop"/> each,
+    /// for the caller to count: they happen beside <see cref="Accept"/>'s result, not as it.
+    /// </summary>
+    public IEnumerable<Drop> TakeLosses()
+    {
+        while (_losses.TryDequeue(out var loss)) yield return loss;
+    }
 
     /// <summary>Incomplete datagrams held now.</summary>
     public int Pending
@@ -68,7 +81,7 @@ public sealed class FragmentReassembler
         var isFirst = (lowpan[0] & 0xF8) == 0xC0;
         var headerLength = isFirst ? Frag1HeaderLength : FragNHeaderLength;
         if (lowpan.Length < headerLength)
-            return new ReassemblyResult.Dropped(OpenWsnDropReasons.BadFragment, $"{lowpan.Length}-byte fragment header");
+            return new ReassemblyResult.Dropped(new Drop(DropReason.OpenWsnBadFragment, $"{lowpan.Length}-byte fragment header"));
 
         // 11-bit size and 16-bit tag (RFC 4944 5.3); OpenWSN's size counts the COMPRESSED datagram (D.2.1).
         var size = ((lowpan[0] & 0x07) << 8) | lowpan[1];
@@ -76,14 +89,14 @@ public sealed class FragmentReassembler
         var payload = lowpan[headerLength..];
         var offset = isFirst ? 0 : lowpan[4] * 8;
         if (size > MaxDatagramSize)
-            return new ReassemblyResult.Dropped(OpenWsnDropReasons.DatagramTooLarge, $"datagram size {size} > {MaxDatagramSize} (tag 0x{tag:x4})");
+            return new ReassemblyResult.Dropped(new Drop(DropReason.OpenWsnDatagramTooLarge, $"datagram size {size} > {MaxDatagramSize} (tag 0x{tag:x4})"));
         if (payload.IsEmpty)
-            return new ReassemblyResult.Dropped(OpenWsnDropReasons.BadFragment, $"empty fragment (tag 0x{tag:x4})");
+            return new ReassemblyResult.Dropped(new Drop(DropReason.OpenWsnBadFragment, $"empty fragment (tag 0x{tag:x4})"));
         // FRAG1's payload may be a byte shorter or longer than the originator's (RPI rewritten on the way, D.2.1),
         // so only FRAGNs are held to the announced size.
         if (!isFirst && (offset == 0 || offset + payload.Length > size))
-            return new ReassemblyResult.Dropped(OpenWsnDropReasons.BadFragment,
-                $"FRAGN bytes {offset}..{offset + payload.Length} outside datagram size {size} (tag 0x{tag:x4})");
+            return new ReassemblyResult.Dropped(new Drop(DropReason.OpenWsnBadFragment,
+                $"FRAGN bytes {offset}..{offset + payload.Length} outside datagram size {size} (tag 0x{tag:x4})"));
 
         var key = new DatagramKey(previousHop, tag, size);
         if (!_pending.TryGetValue(key, out var partial))
@@ -115,7 +128,12 @@ public sealed class FragmentReassembler
     private int Purge()
     {
         var stale = _pending.Where(p => _time.GetElapsedTime(p.Value.Started) >= Timeout).Select(p => p.Key).ToList();
-        foreach (var key in stale) _pending.Remove(key);
+        foreach (var key in stale)
+        {
+            _pending.Remove(key);
+            _losses.Enqueue(new Drop(DropReason.OpenWsnReassemblyTimeout,
+                $"datagram tag 0x{key.Tag:x4} from {key.PreviousHop} incomplete after {Timeout.TotalSeconds:0} s"));
+        }
         Interlocked.Add(ref _expired, stale.Count);
         return stale.Count;
     }
@@ -127,6 +145,8 @@ public sealed class FragmentReassembler
     {
         var oldest = _pending.MinBy(p => p.Value.Started).Key;
         _pending.Remove(oldest);
+        _losses.Enqueue(new Drop(DropReason.OpenWsnReassemblyFull,
+            $"datagram tag 0x{oldest.Tag:x4} from {oldest.PreviousHop} pushed out: {_maxPending} incomplete at once"));
         Interlocked.Increment(ref _evicted);
     }
 

@@ -1,4 +1,5 @@
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -45,10 +46,10 @@ public sealed class HostToMesh
     public HostToMeshResult Encode(ReadOnlySpan<byte> ipv6Packet)
     {
         var encoded = _encoder.Encode(ipv6Packet, _sourceRoute);
-        if (!encoded.Encoded) return Dropped(encoded.DropReason, encoded.Detail);
+        if (!encoded.Encoded) return Refuse(encoded.Refusal.Value);
 
         if (!_fragmenter.TryFragment(encoded.Datagram, out var pieces, out var tooBig))
-            return Dropped(HostToMeshDropReasons.DatagramTooBig, tooBig);
+            return Refuse(new Drop(DropReason.OpenWsnDatagramTooBig, tooBig));
 
         var frames = new byte[pieces.Count][];
         for (var i = 0; i < pieces.Count; i++)
@@ -56,8 +57,8 @@ public sealed class HostToMesh
             var frame = DataFrame(encoded.NextHop, pieces[i]);
             var body = frame.Length - 1;
             if (body is < MinDataBodyLength or > MaxDataBodyLength || frame.Length + FcsLength > MoteInputLimit)
-                return Dropped(HostToMeshDropReasons.FrameTooLong,
-                    $"a D frame body of {body} bytes is outside {MinDataBodyLength}..{MaxDataBodyLength}");
+                return Refuse(new Drop(DropReason.OpenWsnFrameTooLong,
+                    $"a D frame body of {body} bytes is outside {MinDataBodyLength}..{MaxDataBodyLength}"));
             frames[i] = frame;
         }
         Counters.CountSent(frames.Length);
@@ -74,9 +75,9 @@ public sealed class HostToMesh
         return frame;
     }
 
-    private HostToMeshResult Dropped(string reason, string detail)
+    private HostToMeshResult Refuse(Drop refusal)
     {
-        Counters.CountDrop(reason);
-        return HostToMeshResult.Drop(reason, detail);
+        Counters.CountDrop(refusal.Reason);
+        return HostToMeshResult.Refuse(refusal);
     }
 }

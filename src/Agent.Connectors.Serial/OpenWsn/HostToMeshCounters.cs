@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
-/// <summary>What <see cref="HostToMesh"/> sent into the mesh and what it dropped, by reason. Thread-safe.</summary>
+/// <summary>What <see cref="HostToMesh"/> sent into the mesh and what it refused, by reason. Thread-safe.</summary>
 public sealed class HostToMeshCounters
 {
-    private readonly ConcurrentDictionary<string, long> _drops = new();
     private long _datagrams, _fragmented, _frames;
 
     /// <summary>Packets sent, whole or fragmented.</summary>
@@ -17,9 +16,9 @@ public sealed class HostToMeshCounters
     /// <summary><c>D</c> frames produced.</summary>
     public long Frames => Interlocked.Read(ref _frames);
 
-    public long Dropped => _drops.Values.Sum();
+    public DropCounts Drops { get; } = new();
 
-    public IReadOnlyDictionary<string, long> Drops => new SortedDictionary<string, long>(_drops);
+    public long Dropped => Drops.Total;
 
     internal void CountSent(int frames)
     {
@@ -28,12 +27,7 @@ public sealed class HostToMeshCounters
         if (frames > 1) Interlocked.Increment(ref _fragmented);
     }
 
-    internal void CountDrop(string reason) => _drops.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    internal void CountDrop(DropReason reason) => Drops.Count(reason);
 
-    public override string ToString()
-    {
-        var drops = Drops;
-        var dropText = drops.Count == 0 ? "dropped 0" : $"dropped {drops.Values.Sum()} ({string.Join(", ", drops.Select(d => $"{d.Key} {d.Value}"))})";
-        return $"{Datagrams} datagrams ({Fragmented} fragmented) in {Frames} frames, {dropText}";
-    }
+    public override string ToString() => $"{Datagrams} datagrams ({Fragmented} fragmented) in {Frames} frames, {Drops}";
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -21,7 +22,7 @@ public static class LowpanDecoder
     private const byte IpInIpType = 6;
     private static readonly Ipv6Prefix LinkLocal = new(0xfe80_0000_0000_0000UL);
 
-    public static bool TryDecode(ReadOnlySpan<byte> lowpan, LowpanContext context, [NotNullWhen(true)] out byte[]? packet, out LowpanError error)
+    public static bool TryDecode(ReadOnlySpan<byte> lowpan, LowpanContext context, [NotNullWhen(true)] out byte[]? packet, out Drop error)
     {
         packet = null;
         var reader = new Reader(lowpan);
@@ -31,38 +32,38 @@ public static class LowpanDecoder
             reader.Skip(1);
             if (!TrySkip6LoRhs(ref reader, ref tunnelHopLimit, out error)) return false;
         }
-        if (reader.Remaining == 0) return Fail(OpenWsnDropReasons.BadLowpan, "no IPHC header", out error);
+        if (reader.Remaining == 0) return Fail(DropReason.OpenWsnBadLowpan, "no IPHC header", out error);
         if ((reader.Peek() & 0xE0) != 0x60)
-            return Fail(OpenWsnDropReasons.UnsupportedLowpan, $"dispatch 0x{reader.Peek():x2} at byte {reader.Position} is not IPHC", out error);
+            return Fail(DropReason.OpenWsnUnsupportedLowpan, $"dispatch 0x{reader.Peek():x2} at byte {reader.Position} is not IPHC", out error);
         return TryDecodeIphc(ref reader, context, tunnelHopLimit, out packet, out error);
     }
 
     /// <summary>RPI is skipped, IPinIP keeps only its hop limit, Deadline and unknown elective ones are skipped (D.2.2).</summary>
-    private static bool TrySkip6LoRhs(ref Reader reader, ref byte? tunnelHopLimit, out LowpanError error)
+    private static bool TrySkip6LoRhs(ref Reader reader, ref byte? tunnelHopLimit, out Drop error)
     {
         error = default;
         // 6LoRHs are 10xxxxxx; the IPHC that follows is 011xxxxx (RFC 8138 3).
         while (reader.Remaining > 0 && (reader.Peek() & 0xC0) == 0x80)
         {
             var at = reader.Position;
-            if (!reader.TryRead(2, out var head)) return Fail(OpenWsnDropReasons.BadLowpan, $"6LoRH at byte {at} cut short", out error);
+            if (!reader.TryRead(2, out var head)) return Fail(DropReason.OpenWsnBadLowpan, $"6LoRH at byte {at} cut short", out error);
             var type = head[1];
             if ((head[0] & 0xE0) == 0x80)
             {
                 // Critical: must be understood. Upstream only RPI occurs; RH3 (types 0-4) goes downstream only.
                 if (type != RpiType)
-                    return Fail(OpenWsnDropReasons.UnsupportedLowpan, $"critical 6LoRH type {type} at byte {at}", out error);
+                    return Fail(DropReason.OpenWsnUnsupportedLowpan, $"critical 6LoRH type {type} at byte {at}", out error);
                 // 100 O R F I K: I=1 elides the instance, K=1 sends only the rank's high byte (D.2.2).
                 var length = ((head[0] & 0x02) != 0 ? 0 : 1) + ((head[0] & 0x01) != 0 ? 1 : 2);
-                if (!reader.TryRead(length, out _)) return Fail(OpenWsnDropReasons.BadLowpan, $"RPI-6LoRH at byte {at} cut short", out error);
+                if (!reader.TryRead(length, out _)) return Fail(DropReason.OpenWsnBadLowpan, $"RPI-6LoRH at byte {at} cut short", out error);
                 continue;
             }
 
             // Elective 101 LLLLL: L bytes follow the type byte, so even unknown ones (Deadline, type 7) can be skipped.
             var valueLength = head[0] & 0x1F;
-            if (!reader.TryRead(valueLength, out var value)) return Fail(OpenWsnDropReasons.BadLowpan, $"6LoRH type {type} at byte {at} cut short", out error);
+            if (!reader.TryRead(valueLength, out var value)) return Fail(DropReason.OpenWsnBadLowpan, $"6LoRH type {type} at byte {at} cut short", out error);
             if (type != IpInIpType) continue;
-            if (valueLength == 0) return Fail(OpenWsnDropReasons.BadLowpan, $"IPinIP-6LoRH at byte {at} without hop limit", out error);
+            if (valueLength == 0) return Fail(DropReason.OpenWsnBadLowpan, $"IPinIP-6LoRH at byte {at} without hop limit", out error);
             // The encapsulator (len 1 elided prefix::1, 9, 17) is dropped with the outer header: the inner
             // header goes to the host, with the tunnel's hop limit (D.2.5).
             tunnelHopLimit = value[0];
@@ -70,11 +71,11 @@ public static class LowpanDecoder
         return true;
     }
 
-    private static bool TryDecodeIphc(ref Reader reader, LowpanContext context, byte? tunnelHopLimit, [NotNullWhen(true)] out byte[]? packet, out LowpanError error)
+    private static bool TryDecodeIphc(ref Reader reader, LowpanContext context, byte? tunnelHopLimit, [NotNullWhen(true)] out byte[]? packet, out Drop error)
     {
         packet = null;
         var at = reader.Position;
-        if (!reader.TryRead(2, out var iphc)) return Fail(OpenWsnDropReasons.BadLowpan, $"IPHC at byte {at} cut short", out error);
+        if (!reader.TryRead(2, out var iphc)) return Fail(DropReason.OpenWsnBadLowpan, $"IPHC at byte {at} cut short", out error);
         // 011 TF NH HLIM | CID SAC SAM M DAC DAM (RFC 6282 3.1).
         var tf = (iphc[0] >> 3) & 3;
         var compressedNextHeader = (iphc[0] & 0x04) != 0;
@@ -84,22 +85,22 @@ public static class LowpanDecoder
         var dac = (iphc[1] & 0x04) != 0;
         var dam = iphc[1] & 3;
         // No contexts exist in OpenWSN besides the implicit network prefix (D.2.3).
-        if ((iphc[1] & 0x80) != 0) return Fail(OpenWsnDropReasons.UnsupportedLowpan, "IPHC CID=1", out error);
+        if ((iphc[1] & 0x80) != 0) return Fail(DropReason.OpenWsnUnsupportedLowpan, "IPHC CID=1", out error);
         // Multicast is never bridged (D.2.4).
-        if ((iphc[1] & 0x08) != 0) return Fail(OpenWsnDropReasons.UnsupportedLowpan, "IPHC M=1 (multicast destination)", out error);
+        if ((iphc[1] & 0x08) != 0) return Fail(DropReason.OpenWsnUnsupportedLowpan, "IPHC M=1 (multicast destination)", out error);
 
         if (!TryReadTrafficFlow(ref reader, tf, out var trafficClass, out var flowLabel))
-            return Fail(OpenWsnDropReasons.BadLowpan, $"IPHC TF={tf} fields cut short", out error);
+            return Fail(DropReason.OpenWsnBadLowpan, $"IPHC TF={tf} fields cut short", out error);
 
         byte nextHeader = 0;
         if (!compressedNextHeader && !reader.TryReadByte(out nextHeader))
-            return Fail(OpenWsnDropReasons.BadLowpan, "IPHC next header cut short", out error);
+            return Fail(DropReason.OpenWsnBadLowpan, "IPHC next header cut short", out error);
 
         byte hopLimit;
         switch (hlim)
         {
             case 0:
-                if (!reader.TryReadByte(out hopLimit)) return Fail(OpenWsnDropReasons.BadLowpan, "IPHC hop limit cut short", out error);
+                if (!reader.TryReadByte(out hopLimit)) return Fail(DropReason.OpenWsnBadLowpan, "IPHC hop limit cut short", out error);
                 break;
             case 1: hopLimit = 1; break;
             case 2: hopLimit = 64; break;
@@ -179,7 +180,7 @@ public static class LowpanDecoder
     private static byte EcnDscpToTrafficClass(byte ecnDscp) => (byte)(((ecnDscp & 0x3F) << 2) | (ecnDscp >> 6));
 
     /// <summary>SAC/DAC 0 = fe80::/64, 1 = the network prefix; SAM/DAM 00 inline, 01 IID inline, 11 IID from the link layer (D.2.3).</summary>
-    private static bool TryReadAddress(ref Reader reader, string which, bool stateful, int mode, Ipv6Prefix prefix, Eui64 linkLayer, scoped Span<byte> address, out LowpanError error)
+    private static bool TryReadAddress(ref Reader reader, string which, bool stateful, int mode, Ipv6Prefix prefix, Eui64 linkLayer, scoped Span<byte> address, out Drop error)
     {
         error = default;
         var high = stateful ? prefix : LinkLocal;
@@ -187,18 +188,18 @@ public static class LowpanDecoder
         {
             case 0:
                 // RFC 6282 reads SAC=1 SAM=00 as ::, the FW as 16 inline bytes; neither is ever sent (D.2.4).
-                if (stateful) return Fail(OpenWsnDropReasons.UnsupportedLowpan, $"IPHC {which} address mode {(which == "source" ? "SAC" : "DAC")}=1 with 00", out error);
-                if (!reader.TryRead(16, out var full)) return Fail(OpenWsnDropReasons.BadLowpan, $"IPHC {which} address cut short", out error);
+                if (stateful) return Fail(DropReason.OpenWsnUnsupportedLowpan, $"IPHC {which} address mode {(which == "source" ? "SAC" : "DAC")}=1 with 00", out error);
+                if (!reader.TryRead(16, out var full)) return Fail(DropReason.OpenWsnBadLowpan, $"IPHC {which} address cut short", out error);
                 full.CopyTo(address);
                 return true;
             case 1:
-                if (!reader.TryRead(8, out var iid)) return Fail(OpenWsnDropReasons.BadLowpan, $"IPHC {which} IID cut short", out error);
+                if (!reader.TryRead(8, out var iid)) return Fail(DropReason.OpenWsnBadLowpan, $"IPHC {which} IID cut short", out error);
                 BinaryPrimitives.WriteUInt64BigEndian(address, high.Value);
                 iid.CopyTo(address[8..]);
                 return true;
             case 2:
                 // 16-bit forms: RFC 6282, OV and the FW disagree on the IID, and neither side sends them (D.2.3).
-                return Fail(OpenWsnDropReasons.UnsupportedLowpan, $"IPHC {which} address mode 10 (16-bit)", out error);
+                return Fail(DropReason.OpenWsnUnsupportedLowpan, $"IPHC {which} address mode 10 (16-bit)", out error);
             default:
                 // Elided: the IID is the L2 address, EUI-64 unchanged, no U/L flip (D.1, D.2.3).
                 BinaryPrimitives.WriteUInt64BigEndian(address, high.Value);
@@ -208,14 +209,14 @@ public static class LowpanDecoder
     }
 
     /// <summary>NHC-UDP <c>11110CPP</c> (RFC 6282 4.3); NHC-EH is never sent by the FW (D.2.4).</summary>
-    private static bool TryReadNhc(ref Reader reader, out UdpHeader udp, out LowpanError error)
+    private static bool TryReadNhc(ref Reader reader, out UdpHeader udp, out Drop error)
     {
         udp = default;
-        if (!reader.TryReadByte(out var nhc)) return Fail(OpenWsnDropReasons.BadLowpan, "NHC byte missing", out error);
+        if (!reader.TryReadByte(out var nhc)) return Fail(DropReason.OpenWsnBadLowpan, "NHC byte missing", out error);
         if ((nhc & 0xF8) != 0xF0)
         {
             var what = (nhc & 0xF0) == 0xE0 ? "NHC extension header" : $"NHC 0x{nhc:x2}";
-            return Fail(OpenWsnDropReasons.UnsupportedLowpan, what, out error);
+            return Fail(DropReason.OpenWsnUnsupportedLowpan, what, out error);
         }
         ushort sourcePort, destinationPort;
         ReadOnlySpan<byte> p;
@@ -243,12 +244,12 @@ public static class LowpanDecoder
                 destinationPort = ok ? (ushort)(0xF0B0 | (p[0] & 0x0F)) : (ushort)0;
                 break;
         }
-        if (!ok) return Fail(OpenWsnDropReasons.BadLowpan, "NHC-UDP ports cut short", out error);
+        if (!ok) return Fail(DropReason.OpenWsnBadLowpan, "NHC-UDP ports cut short", out error);
 
         ushort? checksum = null;
         if ((nhc & 0x04) == 0)
         {
-            if (!reader.TryRead(2, out var c)) return Fail(OpenWsnDropReasons.BadLowpan, "NHC-UDP checksum cut short", out error);
+            if (!reader.TryRead(2, out var c)) return Fail(DropReason.OpenWsnBadLowpan, "NHC-UDP checksum cut short", out error);
             checksum = BinaryPrimitives.ReadUInt16BigEndian(c);
         }
         udp = new UdpHeader(sourcePort, destinationPort, checksum);
@@ -271,9 +272,9 @@ public static class LowpanDecoder
         return checksum == 0 ? (ushort)0xFFFF : checksum;
     }
 
-    private static bool Fail(string reason, string detail, out LowpanError error)
+    private static bool Fail(DropReason reason, string detail, out Drop error)
     {
-        error = new LowpanError(reason, detail);
+        error = new Drop(reason, detail);
         return false;
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Agent.Core.Addressing;
 using Agent.Core.Packets;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -39,9 +40,9 @@ public sealed class LowpanEncoder(Ipv6Prefix networkPrefix)
     public LowpanEncoderResult Encode(ReadOnlySpan<byte> packet, Func<Eui64, IReadOnlyList<Eui64>?> sourceRoute)
     {
         if (!IpPacket.IsWellFormed(packet, out var malformed))
-            return LowpanEncoderResult.Drop(HostToMeshDropReasons.NotIpv6, malformed);
+            return LowpanEncoderResult.Refuse(DropReason.OpenWsnNotIpv6, malformed);
         if (packet[0] >> 4 != 6)
-            return LowpanEncoderResult.Drop(HostToMeshDropReasons.NotIpv6, "an IPv4 packet cannot go into an OpenWSN mesh");
+            return LowpanEncoderResult.Refuse(DropReason.OpenWsnNotIpv6, "an IPv4 packet cannot go into an OpenWSN mesh");
 
         var trafficClass = (packet[0] & 0x0F) << 4 | packet[1] >> 4;
         var nextHeader = packet[6];
@@ -53,11 +54,11 @@ public sealed class LowpanEncoder(Ipv6Prefix networkPrefix)
         var payload = packet[Ipv6HeaderLength..];
 
         if (packet[24] == 0xFF)
-            return LowpanEncoderResult.Drop(HostToMeshDropReasons.Multicast, "multicast destinations are not sent into the mesh");
+            return LowpanEncoderResult.Refuse(DropReason.OpenWsnMulticast, "multicast destinations are not sent into the mesh");
         if (trafficClass != 0)
-            return LowpanEncoderResult.Drop(HostToMeshDropReasons.TrafficClass, $"traffic class {trafficClass} cannot be elided by IPHC");
+            return LowpanEncoderResult.Refuse(DropReason.OpenWsnTrafficClass, $"traffic class {trafficClass} cannot be elided by IPHC");
         if (nextHeader == IcmpV6 && !payload.IsEmpty && payload[0] == IcmpV6DestinationUnreachable)
-            return LowpanEncoderResult.Drop(HostToMeshDropReasons.DestinationUnreachable, "ICMPv6 destination unreachable is not sent to motes");
+            return LowpanEncoderResult.Refuse(DropReason.OpenWsnDestinationUnreachable, "ICMPv6 destination unreachable is not sent to motes");
 
         // Hops listed in RH3, from the root's child down to the destination's parent (D.4.2, D.4.3).
         Eui64[] hops;
@@ -72,7 +73,7 @@ public sealed class LowpanEncoder(Ipv6Prefix networkPrefix)
         {
             var route = sourceRoute(destination);
             if (route is null || route.Count < 2)
-                return LowpanEncoderResult.Drop(HostToMeshDropReasons.NoSourceRoute, $"no source route to {destination}");
+                return LowpanEncoderResult.Refuse(DropReason.OpenWsnNoSourceRoute, $"no source route to {destination}");
             // The last entry is the root itself; the one before it, the root's child, is the L2 next hop (D.4.2).
             nextHop = route[^2];
             hops = new Eui64[route.Count - 2];

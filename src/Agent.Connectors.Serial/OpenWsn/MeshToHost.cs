@@ -1,5 +1,6 @@
 using System.Net;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -14,8 +15,7 @@ public sealed class MeshToHost
     private const byte IcmpV6 = 58;
 
     private readonly FragmentReassembler _reassembler;
-    private readonly Lock _dropsLock = new();
-    private readonly Dictionary<string, long> _drops = [];
+    private readonly DropCounts _drops = new();
     private long _fragments;
     private long _reassembled;
     private long _packets;
@@ -56,18 +56,16 @@ public sealed class MeshToHost
     /// <summary>DAOs consumed into the topology.</summary>
     public long Daos => Interlocked.Read(ref _daos);
 
-    /// <summary>Drops by reason (<see cref="OpenWsnDropReasons"/>), the reassembly timeouts and evictions included.</summary>
-    public IReadOnlyDictionary<string, long> Dropped
+    /// <summary>Drops by reason, the reassembly timeouts and evictions included.</summary>
+    public long Dropped(DropReason reason) => reason switch
     {
-        get
-        {
-            Dictionary<string, long> snapshot;
-            lock (_dropsLock) snapshot = new Dictionary<string, long>(_drops);
-            if (_reassembler.Expired > 0) snapshot[OpenWsnDropReasons.ReassemblyTimeout] = _reassembler.Expired;
-            if (_reassembler.Evicted > 0) snapshot[OpenWsnDropReasons.ReassemblyFull] = _reassembler.Evicted;
-            return snapshot;
-        }
-    }
+        DropReason.OpenWsnReassemblyTimeout => _reassembler.Expired,
+        DropReason.OpenWsnReassemblyFull => _reassembler.Evicted,
+        _ => _drops[reason],
+    };
+
+    /// <inheritdoc cref="FragmentReassembler.TakeLosses"/>
+    public IEnumerable<Drop> TakeLosses() => _reassembler.TakeLosses();
 
     public MeshToHostResult Accept(MoteFrame.Data frame)
     {
@@ -85,7 +83,7 @@ public sealed class MeshToHost
             case ReassemblyResult.Waiting waiting:
                 return new MeshToHostResult.Waiting(waiting.Duplicate);
             case ReassemblyResult.Dropped dropped:
-                return Drop(dropped.Reason, dropped.Detail);
+                return Drop(dropped.Drop);
             default:
                 throw new InvalidOperationException("unknown reassembly result");
         }
@@ -93,7 +91,7 @@ public sealed class MeshToHost
         // Fragments share the previous hop (it is part of their key), so this frame's header fits the whole datagram.
         var context = new LowpanContext(Prefix, frame.Root, frame.PreviousHop);
         if (!LowpanDecoder.TryDecode(datagram.Span, context, out var packet, out var error))
-            return Drop(error.Reason, $"{error.Detail} (from {frame.PreviousHop})");
+            return Drop(error with { Detail = $"{error.Detail} (from {frame.PreviousHop})" });
 
         var source = new IPAddress(packet.AsSpan(8, 16));
         var destination = new IPAddress(packet.AsSpan(24, 16));
@@ -102,7 +100,7 @@ public sealed class MeshToHost
         if (packet[6] == IcmpV6 && DaoMessage.IsDao(l4) && destination.Equals(frame.Root.WithPrefix(Prefix)))
         {
             if (!DaoMessage.TryParse(l4, out var dao, out var daoError))
-                return Drop(OpenWsnDropReasons.BadDao, $"{daoError} (from {source})");
+                return Drop(new Drop(DropReason.OpenWsnBadDao, $"{daoError} (from {source})"));
             var mote = Eui64.FromInterfaceId(source);
             Topology.Accept(source, dao);
             Interlocked.Increment(ref _daos);
@@ -120,9 +118,9 @@ public sealed class MeshToHost
         Topology.ExpireStale();
     }
 
-    private MeshToHostResult.Dropped Drop(string reason, string detail)
+    private MeshToHostResult.Dropped Drop(Drop drop)
     {
-        lock (_dropsLock) _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
-        return new MeshToHostResult.Dropped(reason, detail);
+        _drops.Count(drop.Reason);
+        return new MeshToHostResult.Dropped(drop);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -18,6 +19,6 @@ public abstract record MeshToHostResult
     /// <summary>A fragment stored; its datagram is not complete yet.</summary>
     public sealed record Waiting(bool Duplicate) : MeshToHostResult;
 
-    /// <summary>Dropped; <paramref name="Reason"/> is one of <see cref="OpenWsnDropReasons"/>, <paramref name="Detail"/> for the log.</summary>
-    public sealed record Dropped(string Reason, string Detail) : MeshToHostResult;
+    /// <summary>Dropped, and why.</summary>
+    public sealed record Dropped(Drop Drop) : MeshToHostResult;
 }

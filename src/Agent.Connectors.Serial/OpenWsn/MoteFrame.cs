@@ -1,4 +1,5 @@
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -31,6 +32,6 @@ public abstract record MoteFrame
 
     /// <summary>A frame a gateway counts and ignores: <c>P</c>, <c>F</c>, an unknown type, an empty or too short frame.</summary>
     /// <param name="Type">The type byte, or null for a 0-byte frame.</param>
-    /// <param name="Reason">One of <see cref="OpenWsnDropReasons"/>.</param>
-    public sealed record Ignored(byte? Type, string Reason) : MoteFrame;
+    /// <param name="Reason">Why it is ignored, for the counters.</param>
+    public sealed record Ignored(byte? Type, DropReason Reason) : MoteFrame;
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.OpenWsn;
 
@@ -22,16 +23,16 @@ public static class MoteFrameParser
     public static MoteFrame Parse(ReadOnlySpan<byte> raw)
     {
         // A 0-byte frame is valid HDLC: count it, never read a type byte from it (OPENWSN.md A).
-        if (raw.IsEmpty) return new MoteFrame.Ignored(null, OpenWsnDropReasons.EmptyFrame);
+        if (raw.IsEmpty) return new MoteFrame.Ignored(null, DropReason.OpenWsnEmptyFrame);
         var type = raw[0];
         return type switch
         {
             OpenWsnFrameType.MoteData => ParseData(raw),
             OpenWsnFrameType.MoteStatus => ParseStatus(raw),
-            OpenWsnFrameType.SniffedPacket => new MoteFrame.Ignored(type, OpenWsnDropReasons.SniffedPacket),
-            OpenWsnFrameType.Printf => new MoteFrame.Ignored(type, OpenWsnDropReasons.Printf),
+            OpenWsnFrameType.SniffedPacket => new MoteFrame.Ignored(type, DropReason.OpenWsnSniffedPacket),
+            OpenWsnFrameType.Printf => new MoteFrame.Ignored(type, DropReason.OpenWsnPrintf),
             _ when OpenWsnFrameType.IsLog(type) => ParseLog(raw),
-            _ => new MoteFrame.Ignored(type, OpenWsnDropReasons.UnknownFrameType),
+            _ => new MoteFrame.Ignored(type, DropReason.OpenWsnUnknownFrameType),
         };
     }
 
@@ -89,7 +90,7 @@ public static class MoteFrameParser
             Arg2: BinaryPrimitives.ReadUInt16BigEndian(raw[7..]));
     }
 
-    private static MoteFrame.Ignored Short(ReadOnlySpan<byte> raw) => new(raw[0], OpenWsnDropReasons.ShortFrame);
+    private static MoteFrame.Ignored Short(ReadOnlySpan<byte> raw) => new(raw[0], DropReason.OpenWsnShortFrame);
 
     // addr_16b[0], addr_16b[1] as written: big-endian (OPENWSN.md B; OV's status parser reads it <H, a harmless slip).
     private static ushort MoteId(ReadOnlySpan<byte> raw) => BinaryPrimitives.ReadUInt16BigEndian(raw[1..]);

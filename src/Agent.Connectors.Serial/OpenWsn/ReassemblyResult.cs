@@ -1,3 +1,5 @@
+using Agent.Core.Drops;
+
 namespace Agent.Connectors.Serial.OpenWsn;
 
 /// <summary>What <see cref="FragmentReassembler.Accept"/> made of one 6LoWPAN datagram or fragment.</summary>
@@ -14,6 +16,5 @@ public abstract record ReassemblyResult
     public sealed record Waiting(bool Duplicate) : ReassemblyResult;
 
     /// <summary>The fragment could not be used.</summary>
-    /// <param name="Reason">One of <see cref="OpenWsnDropReasons"/>.</param>
-    public sealed record Dropped(string Reason, string Detail) : ReassemblyResult;
+    public sealed record Dropped(Drop Drop) : ReassemblyResult;
 }

@@ -1,4 +1,4 @@
-using Agent.Core.Relay;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Payloads;
 
@@ -8,11 +8,11 @@ namespace Agent.Connectors.Serial.Payloads;
 /// </summary>
 public interface IMotePayload
 {
-    /// <summary>Handles one checked frame from the mote.</summary>
+    /// <summary>Handles one checked frame from the mote (on the reader thread; it never writes to the line itself).</summary>
     void FromMote(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> wire, IMoteLink link);
 
-    /// <summary>Decides, cheaply and before it is queued, whether a frame from the bus goes down the line.</summary>
-    FrameVerdict CheckDownlink(ReadOnlySpan<byte> frame);
+    /// <summary>Decides, cheaply and before it is queued, whether a frame from the bus goes down the line; null: it does.</summary>
+    Drop? CheckDownlink(ReadOnlySpan<byte> frame);
 
     /// <summary>Turns an accepted downlink frame into the raw frames to send.</summary>
     MoteFrames ToMote(ReadOnlySpan<byte> frame) => MoteFrames.One(frame);
@@ -20,7 +20,7 @@ public interface IMotePayload
     /// <summary>How long to wait between the raw frames of one downlink frame.</summary>
     TimeSpan FrameSpacing => TimeSpan.Zero;
 
-    /// <summary>Called each time the device has been (re)opened.</summary>
+    /// <summary>Called each time the line has been (re)opened.</summary>
     void OnOpened(IMoteLink link)
     {
     }

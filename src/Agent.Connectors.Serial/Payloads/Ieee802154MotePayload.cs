@@ -1,4 +1,4 @@
-using Agent.Core.Relay;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Payloads;
 
@@ -11,8 +11,8 @@ public sealed class Ieee802154MotePayload(int maxFrame) : IMotePayload
     public void FromMote(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> wire, IMoteLink link) =>
         link.Up(frame.ToArray(), wire.ToArray());
 
-    public FrameVerdict CheckDownlink(ReadOnlySpan<byte> frame) =>
-        frame.IsEmpty ? FrameVerdict.Drop(DropReasons.MalformedJson, "empty data")
-        : frame.Length > maxFrame ? FrameVerdict.Drop(DropReasons.Oversize, $"{frame.Length} bytes, more than --max-frame {maxFrame}")
-        : FrameVerdict.Accept;
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame) =>
+        frame.IsEmpty ? new Drop(DropReason.EmptyFrame, "empty data")
+        : frame.Length > maxFrame ? new Drop(DropReason.Oversize, $"{frame.Length} bytes, more than --max-frame {maxFrame}")
+        : null;
 }

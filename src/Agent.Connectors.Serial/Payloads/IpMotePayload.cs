@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
+using Serilog;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 using Agent.Core.Packets;
-using Agent.Core.Relay;
 
 namespace Agent.Connectors.Serial.Payloads;
 
@@ -17,13 +18,15 @@ public sealed class IpMotePayload : IMotePayload
     private readonly MoteAddresses _addresses;
     private readonly int _maxFrame;
     private readonly bool _forwardAll;
+    private readonly ILogger _log;
 
-    public IpMotePayload(Ipv6Prefix prefix, MoteAddresses addresses, int maxFrame, bool forwardAll)
+    public IpMotePayload(Ipv6Prefix prefix, MoteAddresses addresses, int maxFrame, bool forwardAll, ILogger log)
     {
         _prefix = prefix;
         _addresses = addresses;
         _maxFrame = maxFrame;
         _forwardAll = forwardAll;
+        _log = log;
     }
 
     public void FromMote(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> wire, IMoteLink link)
@@ -34,10 +37,15 @@ public sealed class IpMotePayload : IMotePayload
             case >= 0x60 and <= 0x6F or >= 0x45 and <= 0x4F:
                 if (!IpPacket.IsWellFormed(frame, out var reason))
                 {
-                    link.Drop(DropReasons.NotIpPacket, reason);
+                    link.Drop(new Drop(DropReason.NotIpPacket, reason));
                     return;
                 }
-                _addresses.Learn(Source(frame));
+                var source = Source(frame);
+                if (_addresses.Learn(source))
+                {
+                    _log.Information("The mote's address is {Address}", source);
+                    link.Changed();
+                }
                 link.Up(frame.ToArray(), null);
                 return;
             case (byte)'?' when frame.SequenceEqual("?P"u8):
@@ -49,20 +57,18 @@ public sealed class IpMotePayload : IMotePayload
                 link.Print(Encoding.ASCII.GetString(frame).Trim());
                 return;
             default:
-                link.Drop(DropReasons.UnknownFirstByte, $"first byte 0x{frame[0]:x2}, {frame.Length} bytes");
+                link.Drop(new Drop(DropReason.UnknownFirstByte, $"first byte 0x{frame[0]:x2}, {frame.Length} bytes"));
                 return;
         }
     }
 
-    public FrameVerdict CheckDownlink(ReadOnlySpan<byte> frame)
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length > _maxFrame) return FrameVerdict.Drop(DropReasons.Oversize, $"{frame.Length} bytes, more than --max-frame {_maxFrame}");
-        var verdict = FrameVerdict.IpPacketCheck(frame);
-        if (!verdict.Accepted || _forwardAll) return verdict;
+        if (frame.Length > _maxFrame) return new Drop(DropReason.Oversize, $"{frame.Length} bytes, more than --max-frame {_maxFrame}");
+        if (!IpPacket.IsWellFormed(frame, out var malformed)) return new Drop(DropReason.NotIpPacket, malformed);
+        if (_forwardAll) return null;
         var destination = Destination(frame);
-        return _addresses.Accepts(destination)
-            ? FrameVerdict.Accept
-            : FrameVerdict.Drop(DropReasons.NotForMote, $"for {destination}, not the mote", quiet: true);
+        return _addresses.Accepts(destination) ? null : new Drop(DropReason.NotForMote, $"for {destination}, not the mote", Quiet: true);
     }
 
     private static IPAddress Source(ReadOnlySpan<byte> packet) =>

@@ -18,21 +18,18 @@ public sealed class MoteAddresses
         if (known is not null) Learn(known);
     }
 
-    /// <summary>Raised once, when the mote's first global IPv6 address is known.</summary>
-    public event Action<IPAddress>? GlobalAddressLearned;
-
     /// <summary>The mote's global IPv6 address, once known.</summary>
     public IPAddress? Global => Volatile.Read(ref _global);
 
     /// <summary>Every unicast address the mote was seen using.</summary>
     public IReadOnlyCollection<IPAddress> Known => _addresses.Keys.ToList();
 
-    public void Learn(IPAddress source)
+    /// <summary>Remembers an address the mote uses; true when it is the mote's first global IPv6 address (announce it).</summary>
+    public bool Learn(IPAddress source)
     {
-        if (IsGroupOrUnspecified(source) || !_addresses.TryAdd(source, true)) return;
-        if (source.AddressFamily == AddressFamily.InterNetworkV6 && !source.IsIPv6LinkLocal
-            && Interlocked.CompareExchange(ref _global, source, null) is null)
-            GlobalAddressLearned?.Invoke(source);
+        if (IsGroupOrUnspecified(source) || !_addresses.TryAdd(source, true)) return false;
+        return source.AddressFamily == AddressFamily.InterNetworkV6 && !source.IsIPv6LinkLocal
+            && Interlocked.CompareExchange(ref _global, source, null) is null;
     }
 
     /// <summary>True for multicast and broadcast, for the mote's own addresses, and for anything while its global address is unknown.</summary>

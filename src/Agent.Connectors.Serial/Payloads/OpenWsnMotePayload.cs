@@ -3,51 +3,38 @@ using Serilog;
 using Serilog.Events;
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Core.Addressing;
-using Agent.Core.Packets;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Payloads;
 
 /// <summary>
-/// The host side of an OpenWSN DAG root (OPENWSN.md E): finds the mote (a status frame, else the serial echo probe),
-/// makes it DAG root and makes it so again after a reboot, turns the mesh's bridged 6LoWPAN datagrams into IPv6 packets
-/// (DAOs build the topology and stop here), and sends session packets for its motes down their source routes.
+/// The host side of an OpenWSN DAG root (OPENWSN.md E), one job per part: <see cref="DagRootKeeper"/> finds the mote and
+/// keeps it root; <see cref="MeshToHost"/> turns the mesh's bridged 6LoWPAN datagrams into IPv6 packets (DAOs build the
+/// topology and stop there); <see cref="MeshDownlinkFilter"/> lets in the session packets for its motes, which
+/// <see cref="HostToMesh"/> sends down their source routes. The root's address is learnt here, for the announcement.
 /// </summary>
 public sealed class OpenWsnMotePayload : IMotePayload
 {
     /// <summary>openvisualizer leaves 10 ms between the fragments of a datagram (OPENWSN.md D.4.4).</summary>
     private static readonly TimeSpan FragmentSpacing = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How long to listen for a status frame before probing with a serial echo (C2).</summary>
-    private static readonly TimeSpan PassiveDetection = TimeSpan.FromSeconds(1.5);
-
     private readonly Ipv6Prefix _prefix;
     private readonly MoteAddresses _addresses;
     private readonly ILogger _log;
-    private readonly TimeProvider _time;
-    private readonly Random _random;
-    private readonly byte[] _key = new byte[16];
+    private readonly DagRootKeeper _root;
     private readonly MeshToHost _up;
     private readonly HostToMesh _down;
-    private readonly Lock _lock = new();
-    private Eui64? _root;
-    private bool _isRoot;
-    private bool _detected;
-    private long _openedAt;
-    private long _lastRootRequest;
-    private EchoProbe? _probe;
+    private readonly MeshDownlinkFilter _filter;
 
     public OpenWsnMotePayload(Ipv6Prefix prefix, MoteAddresses addresses, ILogger log, TimeProvider time, Random random)
     {
         _prefix = prefix;
         _addresses = addresses;
         _log = log;
-        _time = time;
-        _random = random;
-        // openvisualizer's JRC draws the L2 key at every start (OPENWSN.md C); it only matters with l2-security firmware.
-        random.NextBytes(_key);
+        _root = new DagRootKeeper(prefix, log, time, random);
         _up = new MeshToHost(prefix, time);
         _down = new HostToMesh(prefix, _up.Topology.Route);
+        _filter = new MeshDownlinkFilter(prefix, _up.Topology, () => _root.Root);
     }
 
     public TimeSpan FrameSpacing => FragmentSpacing;
@@ -60,176 +47,89 @@ public sealed class OpenWsnMotePayload : IMotePayload
     /// <summary>The global addresses of the motes the topology knows.</summary>
     public IEnumerable<IPAddress> MoteAddresses => _up.Topology.Motes.Select(m => m.WithPrefix(_prefix));
 
-    public void OnOpened(IMoteLink link)
-    {
-        lock (_lock)
-        {
-            _detected = false;
-            _isRoot = false;
-            _probe = null;
-            _openedAt = _time.GetTimestamp();
-        }
-    }
+    public void OnOpened(IMoteLink link) => _root.OnOpened();
 
     public void OnTick(IMoteLink link)
     {
         _up.ExpireStale();
-        byte[]? send = null;
-        lock (_lock)
-        {
-            if (!_detected && _time.GetElapsedTime(_openedAt) >= PassiveDetection)
-            {
-                // No status frame (or --no-status firmware): ask with the serial echo, as openvisualizer does (C2).
-                _probe = EchoProbe.Create(_random);
-                send = _probe.Request();
-            }
-            else if (_detected && !_isRoot && _time.GetElapsedTime(_lastRootRequest) >= TimeSpan.FromSeconds(2))
-            {
-                send = RootRequest();
-            }
-        }
-        if (send is not null) link.Reply(send);
+        TakeLosses(link);
+        _root.OnTick(link);
     }
 
     public void FromMote(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> wire, IMoteLink link)
     {
-        if (_probe is { } probe && probe.IsReply(frame))
-        {
-            lock (_lock)
-            {
-                _probe = null;
-                _detected = true;
-            }
-            link.Print("an OpenWSN mote answered the serial echo probe; waiting for its identity (status frame)");
-            return;
-        }
+        if (_root.TryTakeProbeReply(frame, link)) return;
         switch (MoteFrameParser.Parse(frame))
         {
             case MoteFrame.IdManager id:
-                OnIdentity(id, link);
+                if (_root.OnIdentity(id, link)) LearnRoot(id.Eui64, link);
                 return;
             case MoteFrame.Status:
-                lock (_lock) _detected = true;
+                _root.OnStatus();
                 return;
             case MoteFrame.Data data:
+                if (_root.OnBridged(data.Root, link)) LearnRoot(data.Root, link);
                 OnData(data, link);
                 return;
             case MoteFrame.Log entry:
-                var level = entry.Severity switch
-                {
-                    OpenWsnLogSeverity.Critical or OpenWsnLogSeverity.Error => LogEventLevel.Warning,
-                    OpenWsnLogSeverity.Verbose => LogEventLevel.Debug,
-                    _ => LogEventLevel.Information,
-                };
-                _log.Write(level, "Mote {Mote:x4} {Severity}: component 0x{Component:x2} code 0x{Code:x2} args {Arg1} {Arg2}",
-                    entry.MoteId, entry.Severity, entry.Component, entry.Code, entry.Arg1, entry.Arg2);
+                Log(entry);
                 return;
             case MoteFrame.Ignored ignored:
-                link.Drop(ignored.Reason, ignored.Type is { } type ? $"frame type 0x{type:x2}" : "empty frame", quiet: true);
+                link.Drop(new Drop(ignored.Reason, ignored.Type is { } type ? $"frame type 0x{type:x2}" : "empty frame", Quiet: true));
                 return;
         }
     }
 
-    private void OnIdentity(MoteFrame.IdManager id, IMoteLink link)
-    {
-        byte[]? send = null;
-        bool becameRoot;
-        lock (_lock)
-        {
-            if (!_detected || _root != id.Eui64)
-                link.Print($"found OpenWSN mote {id.Eui64}, DAG root: {(id.IsDagRoot ? "yes" : "no")}");
-            _detected = true;
-            _probe = null;
-            _root = id.Eui64;
-            becameRoot = id.IsDagRoot && !_isRoot;
-            if (!id.IsDagRoot && _isRoot) link.Print($"{id.Eui64} is no longer DAG root (a reboot?); making it root again");
-            _isRoot = id.IsDagRoot;
-            if (!id.IsDagRoot && _time.GetElapsedTime(_lastRootRequest) >= TimeSpan.FromSeconds(2)) send = RootRequest();
-        }
-        if (send is not null) link.Reply(send);
-        if (becameRoot)
-        {
-            link.Print($"{id.Eui64} is DAG root of {_prefix}");
-            _addresses.Learn(id.Eui64.WithPrefix(_prefix));
-        }
-    }
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame) => _filter.Check(frame);
 
-    /// <summary>R, Y (set, idempotent: openvisualizer's toggle can un-root a root, D.5), prefix, key index 1, key.</summary>
-    private byte[] RootRequest()
+    public MoteFrames ToMote(ReadOnlySpan<byte> frame)
     {
-        _lastRootRequest = _time.GetTimestamp();
-        _log.Information("Making {Mote} DAG root of {Prefix}", _root?.ToString() ?? "the mote", _prefix);
-        return SetRootFrame.Build(_prefix, SetRootFrame.DefaultKeyIndex, _key);
+        var result = _down.Encode(frame);
+        return result.Sent ? new MoteFrames(result.Frames) : MoteFrames.Refuse(result.Refusal.Value);
     }
 
     private void OnData(MoteFrame.Data data, IMoteLink link)
     {
-        // Only a DAG root bridges D frames, and their header names it: enough when the firmware prints no status.
-        bool becameRoot;
-        lock (_lock)
-        {
-            becameRoot = !_isRoot && _root is null;
-            if (becameRoot)
-            {
-                _root = data.Root;
-                _isRoot = _detected = true;
-            }
-        }
-        if (becameRoot)
-        {
-            link.Print($"{data.Root} is DAG root of {_prefix} (it bridges the mesh's data)");
-            _addresses.Learn(data.Root.WithPrefix(_prefix));
-        }
-        switch (_up.Accept(data))
+        var result = _up.Accept(data);
+        TakeLosses(link);
+        switch (result)
         {
             case MeshToHostResult.Packet packet:
-                // Mote to mote goes back down through us (OPENWSN.md E item 8).
-                if (IsMote(packet.Destination))
-                {
-                    var down = _down.Encode(packet.Ipv6.Span);
-                    if (!down.Sent) link.Drop(down.DropReason!, down.Detail);
-                    else foreach (var frame in down.Frames) link.Reply(frame);
-                    return;
-                }
-                link.Up(packet.Ipv6.ToArray(), null);
+                // Mote to mote goes back down through us (OPENWSN.md E item 8), by the one write path.
+                if (_filter.IsMote(packet.Destination)) link.Loop(packet.Ipv6.ToArray());
+                else link.Up(packet.Ipv6.ToArray(), null);
                 return;
             case MeshToHostResult.Dao dao:
                 _log.Debug("DAO from {Mote}: parents {Parents}", dao.Mote, string.Join(", ", dao.Parents));
                 return;
             case MeshToHostResult.Dropped dropped:
-                link.Drop(dropped.Reason, dropped.Detail);
+                link.Drop(dropped.Drop);
                 return;
         }
     }
 
-    public FrameVerdict CheckDownlink(ReadOnlySpan<byte> frame)
+    private void LearnRoot(Eui64 root, IMoteLink link)
     {
-        var verdict = FrameVerdict.IpPacketCheck(frame);
-        if (!verdict.Accepted) return verdict;
-        if (frame[0] >> 4 != 6) return FrameVerdict.Drop(OpenWsnDropReasons.NotForMesh, "IPv4 does not enter an OpenWSN mesh", quiet: true);
-        var destination = new IPAddress(frame.Slice(24, 16));
-        if (destination.IsIPv6Multicast) return FrameVerdict.Drop(OpenWsnDropReasons.NotForMesh, $"multicast {destination}", quiet: true);
-        if (IsMote(destination)) return FrameVerdict.Accept;
-        // TUN agents share the session /64 with the motes (bbbb::N): hub routing sends us their traffic too.
-        return LooksLikeSessionHost(destination)
-            ? FrameVerdict.Drop(OpenWsnDropReasons.NotForMesh, $"{IpPacket.Describe(frame)}: not a mote of this mesh", quiet: true)
-            : FrameVerdict.Drop(OpenWsnDropReasons.UnknownMote, $"{IpPacket.Describe(frame)}: no DAO from that mote yet");
+        var address = root.WithPrefix(_prefix);
+        if (!_addresses.Learn(address)) return;
+        _log.Information("The mesh's root is {Address}", address);
+        link.Changed();
     }
 
-    public MoteFrames ToMote(ReadOnlySpan<byte> frame)
+    private void TakeLosses(IMoteLink link)
     {
-        var result = _down.Encode(frame);
-        return result.Sent ? new MoteFrames(result.Frames) : MoteFrames.Drop(result.DropReason!, result.Detail);
+        foreach (var loss in _up.TakeLosses()) link.Drop(loss);
     }
 
-    private bool IsMote(IPAddress address)
+    private void Log(MoteFrame.Log entry)
     {
-        if (!_prefix.Contains(address) && !address.IsIPv6LinkLocal) return false;
-        var mote = Eui64.FromInterfaceId(address);
-        return _up.Topology.Motes.Contains(mote) && mote != _root;
+        var level = entry.Severity switch
+        {
+            OpenWsnLogSeverity.Critical or OpenWsnLogSeverity.Error => LogEventLevel.Warning,
+            OpenWsnLogSeverity.Verbose => LogEventLevel.Debug,
+            _ => LogEventLevel.Information,
+        };
+        _log.Write(level, "Mote {Mote:x4} {Severity}: component 0x{Component:x2} code 0x{Code:x2} args {Arg1} {Arg2}",
+            entry.MoteId, entry.Severity, entry.Component, entry.Code, entry.Arg1, entry.Arg2);
     }
-
-    /// <summary>Host ids of the addressing plan (bbbb::1 .. bbbb::ffff) are not EUI-64s of motes.</summary>
-    private bool LooksLikeSessionHost(IPAddress address) =>
-        _prefix.Contains(address) && Eui64.FromInterfaceId(address).Value <= 0xFFFF;
 }

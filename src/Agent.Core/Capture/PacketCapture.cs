@@ -1,6 +1,7 @@
 using Serilog;
 using Agent.Core.Bus;
 using Agent.Core.Protocol;
+using Agent.Core.Drops;
 using Agent.Core.Relay;
 
 namespace Agent.Core.Capture;
@@ -92,14 +93,12 @@ public sealed class PacketCapture
         if (!CaptureRecord.IsPacketKey(routingKey, out var agent, out var linkType)) return;
         if (linkType is null)
         {
-            Count(CaptureCounters.UnknownLinkType);
-            _packetLog.Dropped(routingKey, CaptureCounters.UnknownLinkType, "neither ip.tun nor 802154.serial", quiet: true);
+            Skip(routingKey, new Drop(DropReason.UnknownLinkType, "neither ip.tun nor 802154.serial", Quiet: true));
             return;
         }
         if (!CaptureRecord.TryParse(routingKey, body.Span, _time.GetUtcNow(), out var record, out var error))
         {
-            Count(DropReasons.MalformedJson);
-            _packetLog.Dropped(routingKey, DropReasons.MalformedJson, error);
+            Skip(routingKey, new Drop(DropReason.MalformedJson, error));
             return;
         }
         lock (_lock)
@@ -112,8 +111,8 @@ public sealed class PacketCapture
             }
             catch (IOException e)
             {
-                Counters.CountSkipped(CaptureCounters.WriteFailed);
-                _packetLog.Dropped(routingKey, CaptureCounters.WriteFailed, e.Message);
+                Counters.CountSkipped(DropReason.WriteFailed);
+                _packetLog.Dropped(routingKey, new Drop(DropReason.WriteFailed, e.Message));
                 return;
             }
             // Without files this counts the packets handed to the sniffer, for the log lines.
@@ -123,8 +122,9 @@ public sealed class PacketCapture
         else _log.Debug("{Agent} #{Count} {Length} B 802.15.4 frame", agent, Counters.Captured(agent), record!.Data.Length);
     }
 
-    private void Count(string reason)
+    private void Skip(string routingKey, Drop drop)
     {
-        if (_files is not null) Counters.CountSkipped(reason);
+        if (_files is not null) Counters.CountSkipped(drop.Reason);
+        _packetLog.Dropped(routingKey, drop);
     }
 }

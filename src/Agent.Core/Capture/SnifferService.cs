@@ -1,3 +1,4 @@
+using Agent.Core.Drops;
 using System.Text.Json.Nodes;
 using Serilog;
 using Agent.Core.Bus;
@@ -21,15 +22,6 @@ public sealed class SnifferService
     public const string StopRequest = "sniffing.stop.request";
     public const string GetCaptureRequest = "sniffing.getcapture.request";
     public const string GetLastCaptureRequest = "sniffing.getlastcapture.request";
-
-    /// <summary>A packet whose interface_name contains neither "tun" nor "serial" (PROTOCOL.md 3).</summary>
-    public const string NotTunOrSerial = "not-tun-or-serial";
-
-    /// <summary>An 802.15.4 frame: the sniffer's captures are raw IP.</summary>
-    public const string NotIp = "not-ip";
-
-    /// <summary>The capture reached its size limit.</summary>
-    public const string CaptureFull = "capture-full";
 
     public const int DefaultMaxCaptures = 100;
 
@@ -72,12 +64,12 @@ public sealed class SnifferService
         lock (_lock)
         {
             if (_recording is not { } capture) return;
-            if (record.LinkType != LinkType.RawIp) Counters.CountSkipped(NotIp);
+            if (record.LinkType != LinkType.RawIp) Counters.CountSkipped(DropReason.SnifferNotIp);
             else if (record.InterfaceName is not { } name || !(name.Contains("tun", StringComparison.Ordinal) || name.Contains("serial", StringComparison.Ordinal)))
-                Counters.CountSkipped(NotTunOrSerial);
+                Counters.CountSkipped(DropReason.SnifferNotTunOrSerial);
             else if (capture.Writer.Length >= _maxCaptureBytes)
             {
-                Counters.CountSkipped(CaptureFull);
+                Counters.CountSkipped(DropReason.SnifferCaptureFull);
                 if (!capture.Full) _log.Warning("Capture {Id} reached {Bytes} bytes: further packets are left out", capture.Id, capture.Writer.Length);
                 capture.Full = true;
             }

@@ -14,15 +14,38 @@ public static class Topics
     /// <summary>The part after <c>fromAgent.&lt;name&gt;.</c> of an 802.15.4 frame key.</summary>
     public const string SerialPacketSuffix = "802154.serial.packet.raw";
 
-    public static string TunStart(AgentName name) => $"toAgent.{name}.ip.tun.start";
-    public static string TunStarted(AgentName name) => $"fromAgent.{name}.ip.tun.started";
-    public static string IpPacketUp(AgentName name) => $"fromAgent.{name}.{IpPacketSuffix}";
-    public static string IpPacketDown(AgentName name) => $"toAgent.{name}.{IpPacketSuffix}";
+    public const string TunStartSuffix = "ip.tun.start";
+    public const string TunStartedSuffix = "ip.tun.started";
+    public const string SerialStartSuffix = "802154.serial.start";
+    public const string SerialStartedSuffix = "802154.serial.started";
 
-    public static string SerialStart(AgentName name) => $"toAgent.{name}.802154.serial.start";
-    public static string SerialStarted(AgentName name) => $"fromAgent.{name}.802154.serial.started";
-    public static string SerialPacketUp(AgentName name) => $"fromAgent.{name}.{SerialPacketSuffix}";
-    public static string SerialPacketDown(AgentName name) => $"toAgent.{name}.{SerialPacketSuffix}";
+    /// <summary>Binds every agent's IP packets.</summary>
+    public const string AllIpPacketsUp = $"fromAgent.*.{IpPacketSuffix}";
+
+    /// <summary>Binds every agent's 802.15.4 frames.</summary>
+    public const string AllSerialPacketsUp = $"fromAgent.*.{SerialPacketSuffix}";
+
+    /// <summary>Binds every IP agent's announcement.</summary>
+    public const string AllTunStarted = $"fromAgent.*.{TunStartedSuffix}";
+
+    /// <summary>Binds every 802.15.4 agent's announcement.</summary>
+    public const string AllSerialStarted = $"fromAgent.*.{SerialStartedSuffix}";
+
+    public static string TunStart(AgentName name) => ToAgent(name.Value, TunStartSuffix);
+    public static string TunStarted(AgentName name) => FromAgent(name.Value, TunStartedSuffix);
+    public static string IpPacketUp(AgentName name) => FromAgent(name.Value, IpPacketSuffix);
+    public static string IpPacketDown(AgentName name) => ToAgent(name.Value, IpPacketSuffix);
+
+    public static string SerialStart(AgentName name) => ToAgent(name.Value, SerialStartSuffix);
+    public static string SerialStarted(AgentName name) => FromAgent(name.Value, SerialStartedSuffix);
+    public static string SerialPacketUp(AgentName name) => FromAgent(name.Value, SerialPacketSuffix);
+    public static string SerialPacketDown(AgentName name) => ToAgent(name.Value, SerialPacketSuffix);
+
+    /// <summary><c>fromAgent.&lt;name&gt;.&lt;rest&gt;</c>.</summary>
+    public static string FromAgent(string name, string rest) => $"fromAgent.{name}.{rest}";
+
+    /// <summary><c>toAgent.&lt;name&gt;.&lt;rest&gt;</c>: where the router sends what <c>fromAgent.&lt;other&gt;.&lt;rest&gt;</c> carried.</summary>
+    public static string ToAgent(string name, string rest) => $"toAgent.{name}.{rest}";
 
     /// <summary>Splits <c>fromAgent.&lt;name&gt;.&lt;rest&gt;</c>; false for any other key.</summary>
     public static bool TryParseFromAgent(string routingKey, out string name, out string rest)

@@ -1,5 +1,6 @@
 using Serilog;
 using Serilog.Events;
+using Agent.Core.Drops;
 using Agent.Core.Packets;
 
 namespace Agent.Core.Relay;
@@ -37,11 +38,11 @@ public sealed class PacketLog : IDisposable
     }
 
     /// <summary>One dropped message or frame, with where it came from and why; a quiet drop is logged at debug level.</summary>
-    public void Dropped(string source, string reason, string detail, bool quiet = false)
+    public void Dropped(string source, Drop drop)
     {
-        var level = quiet ? LogEventLevel.Debug : LogEventLevel.Warning;
+        var level = drop.Quiet ? LogEventLevel.Debug : LogEventLevel.Warning;
         if (!_log.IsEnabled(level) || !TakeLine()) return;
-        _log.Write(level, "Dropped {Source}: {Reason} ({Detail})", source, reason, detail);
+        _log.Write(level, "Dropped {Source}: {Reason} ({Detail})", source, drop.Reason.Name(), drop.Detail);
     }
 
     /// <summary>A line a device printed (a mote's debug output), within the same budget of lines.</summary>

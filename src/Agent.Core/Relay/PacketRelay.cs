@@ -2,55 +2,66 @@ using System.Buffers;
 using System.Threading.Channels;
 using Agent.Core.Bus;
 using Agent.Core.Connectors;
+using Agent.Core.Drops;
 using Agent.Core.Protocol;
 
 namespace Agent.Core.Relay;
 
 /// <summary>
 /// Moves frames between one connector and the bus: every frame the device reads goes up on <c>upKey</c>; every
-/// downlink body is checked, queued (bounded) and written to the device. Counts what it moves and what it drops.
+/// downlink body is checked, queued (bounded) and written to the device by one writer, behind which the device's own
+/// frames queue too (the one write path). Counts and logs what it moves and what it drops; it is the connector's host.
 /// </summary>
-public sealed class PacketRelay
+public sealed class PacketRelay : IConnectorHost
 {
     public const int DefaultDownlinkCapacity = 1024;
 
     private readonly IMessageBus _bus;
     private readonly IConnector _connector;
     private readonly string _upKey;
-    private readonly FrameCheck _check;
     private readonly TrafficCounters _counters;
     private readonly PacketLog _packetLog;
-    private readonly Channel<byte[]> _downlink;
+    private readonly Action _changed;
+    private readonly Channel<Outbound> _downlink;
 
-    public PacketRelay(IMessageBus bus, IConnector connector, string upKey, FrameCheck check, TrafficCounters counters, PacketLog packetLog,
-        int downlinkCapacity = DefaultDownlinkCapacity)
+    /// <param name="changed">Called when what the agent announces about the device changed.</param>
+    public PacketRelay(IMessageBus bus, IConnector connector, string upKey, TrafficCounters counters, PacketLog packetLog,
+        int downlinkCapacity = DefaultDownlinkCapacity, Action? changed = null)
     {
         _bus = bus;
         _connector = connector;
         _upKey = upKey;
-        _check = check;
         _counters = counters;
         _packetLog = packetLog;
-        _downlink = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(downlinkCapacity)
+        _changed = changed ?? (() => { });
+        _downlink = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(downlinkCapacity)
         {
             SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
+            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: a full queue refuses, and we count
         });
     }
 
-    /// <summary>Runs both directions until cancelled or until the connector's frames end.</summary>
+    /// <summary>
+    /// Runs the device and both directions until cancelled. A device failure that its connector cannot mend ends the
+    /// relay with that exception.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var up = PublishUplinkAsync(stop.Token);
         var down = WriteDownlinkAsync(stop.Token);
         try
         {
-            await PublishUplinkAsync(cancellationToken);
+            await _connector.RunAsync(this, stop.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
         finally
         {
             await stop.CancelAsync();
-            try { await down; } catch (OperationCanceledException) { }
+            await up.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await down.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -59,62 +70,59 @@ public sealed class PacketRelay
     {
         if (!PacketMessage.TryRead(body, out var message, out var error))
         {
-            _counters.CountDrop(DropReasons.MalformedJson);
-            _packetLog.Dropped(routingKey, DropReasons.MalformedJson, error);
+            Drop(routingKey, new Drop(DropReason.MalformedJson, error));
             return;
         }
-        var verdict = _check(message!.Data);
-        if (!verdict.Accepted)
+        if (_connector.CheckDownlink(message!.Data) is { } refused)
         {
-            _counters.CountDrop(verdict.DropReason!);
-            _packetLog.Dropped(routingKey, verdict.DropReason!, verdict.Detail, verdict.Quiet);
+            Drop(routingKey, refused);
             return;
         }
-        if (!_downlink.Writer.TryWrite(message.Data))
-        {
-            _counters.CountDrop(DropReasons.Backlog);
-            _packetLog.Dropped(routingKey, DropReasons.Backlog, "the queue towards the device is full");
-        }
+        if (!_downlink.Writer.TryWrite(new Outbound(message.Data)))
+            Drop(routingKey, new Drop(DropReason.Backlog, "the queue towards the device is full"));
+    }
+
+    void IConnectorHost.Dropped(Drop drop) => Drop(_connector.Name, drop);
+
+    void IConnectorHost.Printed(string text) => _packetLog.Text(_connector.Name, text);
+
+    void IConnectorHost.Changed() => _changed();
+
+    void IConnectorHost.Send(Outbound frame)
+    {
+        if (!_downlink.Writer.TryWrite(frame))
+            Drop(_connector.Name, new Drop(DropReason.Backlog, "the queue towards the device is full"));
+    }
+
+    private void Drop(string source, Drop drop)
+    {
+        _counters.CountDrop(drop.Reason);
+        _packetLog.Dropped(source, drop);
     }
 
     private async Task PublishUplinkAsync(CancellationToken cancellationToken)
     {
         var body = new ArrayBufferWriter<byte>(8192);
-        try
+        await foreach (var frame in _connector.Frames.ReadAllAsync(cancellationToken))
         {
-            await foreach (var frame in _connector.Frames.ReadAllAsync(cancellationToken))
-            {
-                body.ResetWrittenCount();
-                PacketMessage.Write(body, frame.Data, _connector.InterfaceName, frame.CapturedAt,
-                    dataSlip: frame.Wire, withDataSlip: frame.Wire is not null);
-                if (await _bus.TryPublishAsync(_upKey, body.WrittenMemory, cancellationToken))
-                {
-                    var count = _counters.CountUp(frame.Data.Length);
-                    _packetLog.Packet("up", count, frame.Data, body.WrittenSpan);
-                }
-                else
-                {
-                    _counters.CountDrop(DropReasons.BusUnavailable);
-                    _packetLog.Dropped(_upKey, DropReasons.BusUnavailable, "the broker connection is down");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            body.ResetWrittenCount();
+            PacketMessage.Write(body, frame.Data, _connector.InterfaceName, frame.CapturedAt,
+                dataSlip: frame.Wire, withDataSlip: frame.Wire is not null);
+            if (await _bus.TryPublishAsync(_upKey, body.WrittenMemory, cancellationToken))
+                _packetLog.Packet("up", _counters.CountUp(frame.Data.Length), frame.Data, body.WrittenSpan);
+            else
+                Drop(_upKey, new Drop(DropReason.BusUnavailable, "the broker connection is down"));
         }
     }
 
     private async Task WriteDownlinkAsync(CancellationToken cancellationToken)
     {
-        await foreach (var packet in _downlink.Reader.ReadAllAsync(cancellationToken))
+        await foreach (var frame in _downlink.Reader.ReadAllAsync(cancellationToken))
         {
-            if (await _connector.WriteAsync(packet, cancellationToken) is { } reason)
-            {
-                _counters.CountDrop(reason);
-                _packetLog.Dropped(_connector.InterfaceName, reason, "the device did not take the frame");
-            }
-            else
-                _packetLog.Packet("down", _counters.CountDown(packet.Length), packet);
+            if (await _connector.WriteAsync(frame, cancellationToken) is { } refused)
+                Drop(_connector.Name, refused);
+            else if (!frame.Control)
+                _packetLog.Packet("down", _counters.CountDown(frame.Data.Length), frame.Data);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Serilog;
 using Agent.Core.Bus;
+using Agent.Core.Drops;
 using Agent.Core.Packets;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
@@ -61,10 +62,10 @@ public sealed class PacketRouter
         try
         {
             await _bus.SubscribeAsync(
-                ["fromAgent.*.ip.tun.started", "fromAgent.*.802154.serial.started", "fromAgent.*.stats", Topics.LossyLinkStart],
+                [Topics.AllTunStarted, Topics.AllSerialStarted, StatsKeys.AllAgents, Topics.LossyLinkStart],
                 OnControlAsync, cancellationToken);
             await _bus.SubscribeAsync(
-                [$"fromAgent.*.{Topics.IpPacketSuffix}", $"fromAgent.*.{Topics.SerialPacketSuffix}"],
+                [Topics.AllIpPacketsUp, Topics.AllSerialPacketsUp],
                 OnPacketAsync, cancellationToken, new SubscribeOptions(_options.SharedQueue, RouterOptions.Prefetch));
             _log.Information("Routing ({Mode} mode) between {Agents}", _options.Mode.ToString().ToLowerInvariant(),
                 _agents.IsEmpty ? "the agents it will learn" : string.Join(", ", Agents));
@@ -96,7 +97,7 @@ public sealed class PacketRouter
         }
         if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return ValueTask.CompletedTask;
         Learn(from);
-        if (rest == "ip.tun.started" && TunConfigMessage.TryParse(body.Span) is { } started
+        if (rest == Topics.TunStartedSuffix && TunConfigMessage.TryParse(body.Span) is { } started
             && _addresses.Learn(from, started) is { Count: > 0 } addresses)
             _log.Information("{Agent} owns {Addresses}", from, string.Join(", ", addresses));
         return ValueTask.CompletedTask;
@@ -109,14 +110,12 @@ public sealed class PacketRouter
         Counters.CountReceived(from);
         if (!PacketMessage.TryRead(body.Span, out var message, out var error))
         {
-            Counters.CountDropped(from, DropReasons.MalformedJson);
-            _packetLog.Dropped(routingKey, DropReasons.MalformedJson, error);
+            Drop(from, routingKey, new Drop(DropReason.MalformedJson, error));
             return;
         }
         if (Interlocked.Read(ref _toDrop) > 0 && Interlocked.Decrement(ref _toDrop) >= 0)
         {
-            Counters.CountDropped(from, DropReasons.Lossy);
-            _packetLog.Dropped(routingKey, DropReasons.Lossy, "routing.lossy.link.start");
+            Drop(from, routingKey, new Drop(DropReason.Lossy, Topics.LossyLinkStart));
             return;
         }
 
@@ -127,23 +126,28 @@ public sealed class PacketRouter
         var destinations = Destinations(from, rest, message.Data).ToList();
         if (destinations.Count == 0)
         {
-            Counters.CountDropped(from, DropReasons.NoRoute);
-            _packetLog.Dropped(routingKey, DropReasons.NoRoute, $"{IpPacket.Describe(message.Data)}: the owner is not on a link of {from}", quiet: true);
+            Drop(from, routingKey, new Drop(DropReason.NoRoute, $"{IpPacket.Describe(message.Data)}: the owner is not on a link of {from}", Quiet: true));
             return;
         }
         foreach (var to in destinations)
         {
-            if (await _bus.TryPublishAsync($"toAgent.{to}.{rest}", _body.WrittenMemory))
+            if (await _bus.TryPublishAsync(Topics.ToAgent(to, rest), _body.WrittenMemory))
             {
                 Counters.CountForwarded(from, to);
                 forwarded++;
             }
             else
             {
-                Counters.CountDropped(from, DropReasons.BusUnavailable);
+                Counters.CountDropped(from, DropReason.BusUnavailable);
             }
         }
         _packetLog.Packet($"{from} -> {forwarded} agents", Counters.Received(from), message.Data);
+    }
+
+    private void Drop(string from, string routingKey, Drop drop)
+    {
+        Counters.CountDropped(from, drop.Reason);
+        _packetLog.Dropped(routingKey, drop);
     }
 
     private void Learn(string agent)

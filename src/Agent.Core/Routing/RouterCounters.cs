@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Agent.Core.Drops;
 
 namespace Agent.Core.Routing;
 
@@ -7,13 +8,13 @@ public sealed class RouterCounters
 {
     private readonly ConcurrentDictionary<string, long> _received = new();
     private readonly ConcurrentDictionary<(string From, string To), long> _forwarded = new();
-    private readonly ConcurrentDictionary<(string From, string Reason), long> _dropped = new();
+    private readonly ConcurrentDictionary<string, DropCounts> _dropped = new();
 
     public void CountReceived(string from) => _received.AddOrUpdate(from, 1, (_, n) => n + 1);
 
     public void CountForwarded(string from, string to) => _forwarded.AddOrUpdate((from, to), 1, (_, n) => n + 1);
 
-    public void CountDropped(string from, string reason) => _dropped.AddOrUpdate((from, reason), 1, (_, n) => n + 1);
+    public void CountDropped(string from, DropReason reason) => _dropped.GetOrAdd(from, _ => new DropCounts()).Count(reason);
 
     public long Received(string from) => _received.GetValueOrDefault(from);
 
@@ -25,7 +26,7 @@ public sealed class RouterCounters
     /// <summary>The agents packets were received from.</summary>
     public IReadOnlyList<string> Sources => _received.Keys.Order(StringComparer.Ordinal).ToList();
 
-    public long Dropped(string from) => _dropped.Where(d => d.Key.From == from).Sum(d => d.Value);
+    public long Dropped(string from) => _dropped.TryGetValue(from, out var drops) ? drops.Total : 0;
 
     /// <summary>One line per source: <c>from agent_1: received 12, forwarded agent_2 12, agent_TT 12, dropped 0</c>.</summary>
     public IEnumerable<string> Lines() =>
@@ -33,9 +34,7 @@ public sealed class RouterCounters
         {
             var forwarded = _forwarded.Where(f => f.Key.From == from).OrderBy(f => f.Key.To, StringComparer.Ordinal)
                 .Select(f => $"{f.Key.To} {f.Value}");
-            var drops = _dropped.Where(d => d.Key.From == from).OrderBy(d => d.Key.Reason, StringComparer.Ordinal)
-                .Select(d => $"{d.Key.Reason} {d.Value}").ToList();
-            return $"from {from}: received {Received(from)}, forwarded {string.Join(", ", forwarded.DefaultIfEmpty("none"))}, dropped {Dropped(from)}"
-                + (drops.Count > 0 ? $" ({string.Join(", ", drops)})" : "");
+            var drops = _dropped.TryGetValue(from, out var counts) ? counts.ByName() : new Dictionary<string, long>();
+            return $"from {from}: received {Received(from)}, forwarded {string.Join(", ", forwarded.DefaultIfEmpty("none"))}, {DropReasons.Describe(drops)}";
         });
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Agent.Core.Drops;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 
@@ -21,7 +22,7 @@ public sealed record AgentStats(
     double UptimeSeconds)
 {
     public static AgentStats Of(string name, string kind, IReadOnlyList<string> addresses, TrafficCounters counters, long reconnects, TimeSpan uptime) =>
-        new(name, kind, addresses, counters.UpPackets, counters.UpBytes, counters.DownPackets, counters.DownBytes, counters.Drops,
+        new(name, kind, addresses, counters.UpPackets, counters.UpBytes, counters.DownPackets, counters.DownBytes, counters.Drops.ByName(),
             reconnects, Math.Round(uptime.TotalSeconds, 1));
 
     public byte[] ToJson(DateTimeOffset now)
@@ -60,8 +61,7 @@ public sealed record AgentStats(
     /// <summary>One line: <c>up 12 packets (1234 B), down 10 packets (987 B), dropped 0, reconnects 0, up 61 s</c>.</summary>
     public string Summary()
     {
-        var dropped = Drops.Values.Sum();
-        var dropText = dropped == 0 ? "dropped 0" : $"dropped {dropped} ({string.Join(", ", Drops.Select(p => $"{p.Key} {p.Value}"))})";
-        return $"up {UpPackets} packets ({UpBytes} B), down {DownPackets} packets ({DownBytes} B), {dropText}, reconnects {Reconnects}, up {UptimeSeconds:0} s";
+        return $"up {UpPackets} packets ({UpBytes} B), down {DownPackets} packets ({DownBytes} B), {DropReasons.Describe(Drops)}, "
+            + $"reconnects {Reconnects}, up {UptimeSeconds:0} s";
     }
 }

@@ -12,8 +12,6 @@ namespace Agent.Core.Stats;
 public sealed class SessionStatus(TimeProvider time)
 {
     private const string StatsSuffix = "stats";
-    private const string TunStartedSuffix = "ip.tun.started";
-    private const string SerialStartedSuffix = "802154.serial.started";
 
     /// <summary>How many drop reasons a row names; the rest are summed into "+N more".</summary>
     private const int TopDropReasons = 3;
@@ -26,8 +24,8 @@ public sealed class SessionStatus(TimeProvider time)
     public static IReadOnlyList<string> BindingKeys { get; } =
     [
         StatsKeys.AllAgents,
-        $"fromAgent.*.{TunStartedSuffix}",
-        $"fromAgent.*.{SerialStartedSuffix}",
+        Topics.AllTunStarted,
+        Topics.AllSerialStarted,
         StatsKeys.Router,
         Topics.ComponentReady,
         Topics.ComponentShutdown,
@@ -56,8 +54,8 @@ public sealed class SessionStatus(TimeProvider time)
             return rest switch
             {
                 StatsSuffix => ObserveStats(name, body, now),
-                TunStartedSuffix => ObserveTunStarted(name, body, now),
-                SerialStartedSuffix => ObserveSerialStarted(name, body, now),
+                Topics.TunStartedSuffix => ObserveTunStarted(name, body, now),
+                Topics.SerialStartedSuffix => ObserveSerialStarted(name, body, now),
                 _ => false,
             };
         }

@@ -20,7 +20,7 @@ public static class StatsKeys
     /// <summary>Binds the stats of every agent.</summary>
     public const string AllAgents = "fromAgent.*.stats";
 
-    public static string Agent(AgentName name) => $"fromAgent.{name}.stats";
+    public static string Agent(AgentName name) => Topics.FromAgent(name.Value, "stats");
 
     /// <summary>The body of a stats request; nobody reads more than that it arrived, <c>requester</c> is for people reading the bus.</summary>
     public static byte[] RequestBody(string requester)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Agent.Connectors.Serial.OpenWsn;
 using Microsoft.Extensions.Time.Testing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -188,17 +189,17 @@ public class FragmentReassemblerTests
     }
 
     [Theory]
-    [InlineData("c057", OpenWsnDropReasons.BadFragment)]          // FRAG1 header cut short
-    [InlineData("e057043c", OpenWsnDropReasons.BadFragment)]      // FRAGN header cut short
-    [InlineData("c057043c", OpenWsnDropReasons.BadFragment)]      // FRAG1 without payload
-    [InlineData("e057043c0a", OpenWsnDropReasons.BadFragment)]    // FRAGN without payload
-    [InlineData("e057043c0b3132333435363738393a3b3c3d3e3f40", OpenWsnDropReasons.BadFragment)] // 88..104 beyond 87
-    [InlineData("e057043c003132", OpenWsnDropReasons.BadFragment)] // FRAGN at offset 0
-    [InlineData("c529043cf1", OpenWsnDropReasons.DatagramTooLarge)] // size 1321
-    public void Unusable_fragments_are_dropped_with_a_reason(string hex, string reason)
+    [InlineData("c057", DropReason.OpenWsnBadFragment)]          // FRAG1 header cut short
+    [InlineData("e057043c", DropReason.OpenWsnBadFragment)]      // FRAGN header cut short
+    [InlineData("c057043c", DropReason.OpenWsnBadFragment)]      // FRAG1 without payload
+    [InlineData("e057043c0a", DropReason.OpenWsnBadFragment)]    // FRAGN without payload
+    [InlineData("e057043c0b3132333435363738393a3b3c3d3e3f40", DropReason.OpenWsnBadFragment)] // 88..104 beyond 87
+    [InlineData("e057043c003132", DropReason.OpenWsnBadFragment)] // FRAGN at offset 0
+    [InlineData("c529043cf1", DropReason.OpenWsnDatagramTooLarge)] // size 1321
+    public void Unusable_fragments_are_dropped_with_a_reason(string hex, DropReason reason)
     {
         var result = Assert.IsType<ReassemblyResult.Dropped>(new FragmentReassembler(_time).Accept(Convert.FromHexString(hex), MeshVectors.A));
-        Assert.Equal(reason, result.Reason);
+        Assert.Equal(reason, result.Drop.Reason);
     }
 
     [Fact]

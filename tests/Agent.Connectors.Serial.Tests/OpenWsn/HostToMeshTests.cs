@@ -3,6 +3,7 @@ using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Testing;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -45,7 +46,7 @@ public class HostToMeshTests
 
         var result = hostToMesh.Encode(vector.Ipv6);
 
-        Assert.True(result.Sent, result.Detail);
+        Assert.True(result.Sent, result.Refusal?.Detail);
         AssertFrames(vector, result);
     }
 
@@ -64,7 +65,7 @@ public class HostToMeshTests
 
     private static void AssertFrames(VectorCase vector, HostToMeshResult result)
     {
-        Assert.True(result.Sent, result.Detail);
+        Assert.True(result.Sent, result.Refusal?.Detail);
         Assert.Equal(vector.Datagram.Length, result.DatagramLength);
         Assert.Equal(vector.Frames.Length, result.Frames.Count);
         for (var i = 0; i < vector.Frames.Length; i++)
@@ -107,9 +108,9 @@ public class HostToMeshTests
         var result = hostToMesh.Encode(toUnknownMote);
 
         Assert.False(result.Sent);
-        Assert.Equal(HostToMeshDropReasons.NoSourceRoute, result.DropReason);
+        Assert.Equal(DropReason.OpenWsnNoSourceRoute, result.Refusal?.Reason);
         Assert.Empty(result.Frames);
-        Assert.Equal(1, hostToMesh.Counters.Drops[HostToMeshDropReasons.NoSourceRoute]);
+        Assert.Equal(1, hostToMesh.Counters.Drops[DropReason.OpenWsnNoSourceRoute]);
         Assert.Equal(0, hostToMesh.Counters.Datagrams);
     }
 
@@ -122,25 +123,25 @@ public class HostToMeshTests
         var fits = hostToMesh.Encode(Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 17, 64, new byte[1300]));
         var tooBig = hostToMesh.Encode(Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 17, 64, new byte[1301]));
 
-        Assert.True(fits.Sent, fits.Detail);
+        Assert.True(fits.Sent, fits.Refusal?.Detail);
         Assert.Equal(1320, fits.DatagramLength);
         Assert.Equal(17, fits.Frames.Count);
-        Assert.Equal(HostToMeshDropReasons.DatagramTooBig, tooBig.DropReason);
+        Assert.Equal(DropReason.OpenWsnDatagramTooBig, tooBig.Refusal?.Reason);
         Assert.Equal(2, fragmenter.NextTag);
-        Assert.Equal(1, hostToMesh.Counters.Drops[HostToMeshDropReasons.DatagramTooBig]);
+        Assert.Equal(1, hostToMesh.Counters.Drops[DropReason.OpenWsnDatagramTooBig]);
         Assert.All(fits.Frames, f => Assert.InRange(f.Length - 1, HostToMesh.MinDataBodyLength, HostToMesh.MaxDataBodyLength));
     }
 
     [Theory]
-    [InlineData("ff02::1", 58, 0x80, HostToMeshDropReasons.Multicast)]
-    [InlineData("bbbb::1415:92cc:0:2", 58, 0x01, HostToMeshDropReasons.DestinationUnreachable)]
-    public void Drops_what_openvisualizer_drops(string destination, byte nextHeader, byte firstL4Byte, string reason)
+    [InlineData("ff02::1", 58, 0x80, DropReason.OpenWsnMulticast)]
+    [InlineData("bbbb::1415:92cc:0:2", 58, 0x01, DropReason.OpenWsnDestinationUnreachable)]
+    public void Drops_what_openvisualizer_drops(string destination, byte nextHeader, byte firstL4Byte, DropReason reason)
     {
         var hostToMesh = new HostToMesh(Ipv6Prefix.Default, Route);
 
         var result = hostToMesh.Encode(Ipv6("bbbb::1", destination, nextHeader, 64, [firstL4Byte, 0, 0, 0]));
 
-        Assert.Equal(reason, result.DropReason);
+        Assert.Equal(reason, result.Refusal?.Reason);
         Assert.Equal(1, hostToMesh.Counters.Drops[reason]);
     }
 

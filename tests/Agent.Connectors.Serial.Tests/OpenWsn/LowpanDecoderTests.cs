@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Agent.Connectors.Serial.OpenWsn;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -21,7 +22,7 @@ public class LowpanDecoderTests
         return Convert.ToHexStringLower(packet!);
     }
 
-    private static LowpanError Refuse(string lowpanHex)
+    private static Drop Refuse(string lowpanHex)
     {
         Assert.False(LowpanDecoder.TryDecode(Convert.FromHexString(lowpanHex), ViaA, out var packet, out var error));
         Assert.Null(packet);
@@ -141,32 +142,32 @@ public class LowpanDecoderTests
     }
 
     [Theory]
-    [InlineData("7a653a" + SrcA + "0001" + DstHost, OpenWsnDropReasons.UnsupportedLowpan)] // SAM=10
-    [InlineData("7a563a" + SrcA + "0001", OpenWsnDropReasons.UnsupportedLowpan)]           // DAM=10
-    [InlineData("7a5d3a" + SrcA + DstHost, OpenWsnDropReasons.UnsupportedLowpan)]           // M=1
-    [InlineData("7ad5003a" + SrcA + DstHost, OpenWsnDropReasons.UnsupportedLowpan)]         // CID=1
-    [InlineData("7a453a" + DstHost, OpenWsnDropReasons.UnsupportedLowpan)]                  // SAC=1 SAM=00
-    [InlineData("7a543a" + SrcA, OpenWsnDropReasons.UnsupportedLowpan)]                     // DAC=1 DAM=00
-    [InlineData("7e55" + SrcA + DstHost + "e13a", OpenWsnDropReasons.UnsupportedLowpan)]    // NHC extension header
-    [InlineData("7e55" + SrcA + DstHost + "00", OpenWsnDropReasons.UnsupportedLowpan)]      // not an NHC
-    [InlineData("f180030203", OpenWsnDropReasons.UnsupportedLowpan)]                        // RH3-6LoRH upstream
-    [InlineData("f183090000", OpenWsnDropReasons.UnsupportedLowpan)]                        // unknown critical 6LoRH
-    [InlineData("41600000000000", OpenWsnDropReasons.UnsupportedLowpan)]                    // uncompressed IPv6 dispatch
-    [InlineData("c057043cf1", OpenWsnDropReasons.UnsupportedLowpan)]                        // a fragment: reassemble first
-    [InlineData("", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("f1", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("f1830503", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("f18305", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("f1a006" + "7a553a", OpenWsnDropReasons.BadLowpan)]                         // IPinIP without hop limit
-    [InlineData("f1b10640bbbb", OpenWsnDropReasons.BadLowpan)]                              // IPinIP cut short
-    [InlineData("7a", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("7a55", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("7a553a141592cc", OpenWsnDropReasons.BadLowpan)]
-    [InlineData("7e55" + SrcA + DstHost, OpenWsnDropReasons.BadLowpan)]                     // NHC byte missing
-    [InlineData("7e55" + SrcA + DstHost + "f0f0b1", OpenWsnDropReasons.BadLowpan)]          // ports cut short
-    [InlineData("7e55" + SrcA + DstHost + "f311aa", OpenWsnDropReasons.BadLowpan)]          // checksum cut short
-    [InlineData("6a55", OpenWsnDropReasons.BadLowpan)]                                      // TF 01 cut short
-    public void Refuses_what_it_cannot_decode_with_a_reason(string hex, string reason)
+    [InlineData("7a653a" + SrcA + "0001" + DstHost, DropReason.OpenWsnUnsupportedLowpan)] // SAM=10
+    [InlineData("7a563a" + SrcA + "0001", DropReason.OpenWsnUnsupportedLowpan)]           // DAM=10
+    [InlineData("7a5d3a" + SrcA + DstHost, DropReason.OpenWsnUnsupportedLowpan)]           // M=1
+    [InlineData("7ad5003a" + SrcA + DstHost, DropReason.OpenWsnUnsupportedLowpan)]         // CID=1
+    [InlineData("7a453a" + DstHost, DropReason.OpenWsnUnsupportedLowpan)]                  // SAC=1 SAM=00
+    [InlineData("7a543a" + SrcA, DropReason.OpenWsnUnsupportedLowpan)]                     // DAC=1 DAM=00
+    [InlineData("7e55" + SrcA + DstHost + "e13a", DropReason.OpenWsnUnsupportedLowpan)]    // NHC extension header
+    [InlineData("7e55" + SrcA + DstHost + "00", DropReason.OpenWsnUnsupportedLowpan)]      // not an NHC
+    [InlineData("f180030203", DropReason.OpenWsnUnsupportedLowpan)]                        // RH3-6LoRH upstream
+    [InlineData("f183090000", DropReason.OpenWsnUnsupportedLowpan)]                        // unknown critical 6LoRH
+    [InlineData("41600000000000", DropReason.OpenWsnUnsupportedLowpan)]                    // uncompressed IPv6 dispatch
+    [InlineData("c057043cf1", DropReason.OpenWsnUnsupportedLowpan)]                        // a fragment: reassemble first
+    [InlineData("", DropReason.OpenWsnBadLowpan)]
+    [InlineData("f1", DropReason.OpenWsnBadLowpan)]
+    [InlineData("f1830503", DropReason.OpenWsnBadLowpan)]
+    [InlineData("f18305", DropReason.OpenWsnBadLowpan)]
+    [InlineData("f1a006" + "7a553a", DropReason.OpenWsnBadLowpan)]                         // IPinIP without hop limit
+    [InlineData("f1b10640bbbb", DropReason.OpenWsnBadLowpan)]                              // IPinIP cut short
+    [InlineData("7a", DropReason.OpenWsnBadLowpan)]
+    [InlineData("7a55", DropReason.OpenWsnBadLowpan)]
+    [InlineData("7a553a141592cc", DropReason.OpenWsnBadLowpan)]
+    [InlineData("7e55" + SrcA + DstHost, DropReason.OpenWsnBadLowpan)]                     // NHC byte missing
+    [InlineData("7e55" + SrcA + DstHost + "f0f0b1", DropReason.OpenWsnBadLowpan)]          // ports cut short
+    [InlineData("7e55" + SrcA + DstHost + "f311aa", DropReason.OpenWsnBadLowpan)]          // checksum cut short
+    [InlineData("6a55", DropReason.OpenWsnBadLowpan)]                                      // TF 01 cut short
+    public void Refuses_what_it_cannot_decode_with_a_reason(string hex, DropReason reason)
     {
         var error = Refuse(hex);
         Assert.Equal(reason, error.Reason);
@@ -181,7 +182,7 @@ public class LowpanDecoderTests
             for (var length = 0; length <= lowpan.Length; length++)
             {
                 var ok = LowpanDecoder.TryDecode(lowpan.AsSpan(0, length), ViaA, out var packet, out var error);
-                Assert.True(ok ? packet is not null : error.Reason is not null);
+                Assert.True(ok ? packet is not null : !string.IsNullOrEmpty(error.Detail));
             }
         }
     }

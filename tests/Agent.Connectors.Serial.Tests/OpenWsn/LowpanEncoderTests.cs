@@ -1,6 +1,7 @@
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Core.Addressing;
 using static Agent.Connectors.Serial.Tests.OpenWsn.HostToMeshTests;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -20,7 +21,7 @@ public class LowpanEncoderTests
 
         var result = Encoder.Encode(vector.Ipv6, Route);
 
-        Assert.True(result.Encoded, result.Detail);
+        Assert.True(result.Encoded, result.Refusal?.Detail);
         Assert.Equal(Convert.ToHexStringLower(vector.Datagram), Convert.ToHexStringLower(result.Datagram));
         Assert.Equal(A, result.NextHop);
     }
@@ -117,27 +118,27 @@ public class LowpanEncoderTests
 
     [Theory]
     [MemberData(nameof(Drops))]
-    public void Returns_a_drop_reason_instead_of_throwing(byte[] packet, IReadOnlyList<Eui64>? route, string reason)
+    public void Returns_a_drop_reason_instead_of_throwing(byte[] packet, IReadOnlyList<Eui64>? route, DropReason reason)
     {
         var result = Encoder.Encode(packet, route);
 
         Assert.False(result.Encoded);
         Assert.Null(result.Datagram);
-        Assert.Equal(reason, result.DropReason);
-        Assert.NotEmpty(result.Detail);
+        Assert.Equal(reason, result.Refusal?.Reason);
+        Assert.NotEmpty(result.Refusal!.Value.Detail);
     }
 
-    public static TheoryData<byte[], IReadOnlyList<Eui64>?, string> Drops() => new()
+    public static TheoryData<byte[], IReadOnlyList<Eui64>?, DropReason> Drops() => new()
     {
-        { Ipv6("bbbb::1", "ff02::1", 58, 255, [0x80, 0, 0, 0]), null, HostToMeshDropReasons.Multicast },
-        { Ipv6("bbbb::1", "ff12::1a", 17, 64, [1, 2, 3, 4]), [A, Root], HostToMeshDropReasons.Multicast },
-        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x01, 0x04, 0, 0]), [A, Root], HostToMeshDropReasons.DestinationUnreachable },
-        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x80, 0, 0, 0], trafficClass: 0x20), [A, Root], HostToMeshDropReasons.TrafficClass },
-        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x80, 0, 0, 0]), null, HostToMeshDropReasons.NoSourceRoute },
-        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x80, 0, 0, 0]), [], HostToMeshDropReasons.NoSourceRoute },
-        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:1", 58, 64, [0x80, 0, 0, 0]), [Root], HostToMeshDropReasons.NoSourceRoute },
-        { Convert.FromHexString("4500001c000000004001000001020304050607080800f7ff00000000"), [A, Root], HostToMeshDropReasons.NotIpv6 },
-        { Convert.FromHexString("6000000000043a40"), [A, Root], HostToMeshDropReasons.NotIpv6 },
-        { [], [A, Root], HostToMeshDropReasons.NotIpv6 },
+        { Ipv6("bbbb::1", "ff02::1", 58, 255, [0x80, 0, 0, 0]), null, DropReason.OpenWsnMulticast },
+        { Ipv6("bbbb::1", "ff12::1a", 17, 64, [1, 2, 3, 4]), [A, Root], DropReason.OpenWsnMulticast },
+        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x01, 0x04, 0, 0]), [A, Root], DropReason.OpenWsnDestinationUnreachable },
+        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x80, 0, 0, 0], trafficClass: 0x20), [A, Root], DropReason.OpenWsnTrafficClass },
+        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x80, 0, 0, 0]), null, DropReason.OpenWsnNoSourceRoute },
+        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:2", 58, 64, [0x80, 0, 0, 0]), [], DropReason.OpenWsnNoSourceRoute },
+        { Ipv6("bbbb::1", "bbbb::1415:92cc:0:1", 58, 64, [0x80, 0, 0, 0]), [Root], DropReason.OpenWsnNoSourceRoute },
+        { Convert.FromHexString("4500001c000000004001000001020304050607080800f7ff00000000"), [A, Root], DropReason.OpenWsnNotIpv6 },
+        { Convert.FromHexString("6000000000043a40"), [A, Root], DropReason.OpenWsnNotIpv6 },
+        { [], [A, Root], DropReason.OpenWsnNotIpv6 },
     };
 }

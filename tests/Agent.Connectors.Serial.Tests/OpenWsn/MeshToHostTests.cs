@@ -3,6 +3,7 @@ using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -92,8 +93,8 @@ public class MeshToHostTests
         var frame = Frame("4400014523010000141592cc00000001141592cc00000002" + "f18305037a553a141592cc00000002141592cc00000001" + "9b02000000000005" + "0100");
         var meshToHost = NewMeshToHost();
         var dropped = Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(frame));
-        Assert.Equal(OpenWsnDropReasons.BadDao, dropped.Reason);
-        Assert.Equal(1, meshToHost.Dropped[OpenWsnDropReasons.BadDao]);
+        Assert.Equal(DropReason.OpenWsnBadDao, dropped.Drop.Reason);
+        Assert.Equal(1, meshToHost.Dropped(DropReason.OpenWsnBadDao));
         Assert.Equal(0, meshToHost.Packets);
     }
 
@@ -110,20 +111,20 @@ public class MeshToHostTests
     {
         const string header = "4400014523010000141592cc00000001141592cc00000002";
         var meshToHost = NewMeshToHost();
-        Assert.Equal(OpenWsnDropReasons.UnsupportedLowpan,
-            Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "f18305037a653a141592cc000000020001"))).Reason);
-        Assert.Equal(OpenWsnDropReasons.BadLowpan, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header))).Reason);
-        Assert.Equal(OpenWsnDropReasons.BadLowpan, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "7a55"))).Reason);
-        Assert.Equal(OpenWsnDropReasons.BadFragment, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "c057"))).Reason);
-        Assert.Equal(OpenWsnDropReasons.DatagramTooLarge, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "c7ff0001f1"))).Reason);
+        Assert.Equal(DropReason.OpenWsnUnsupportedLowpan,
+            Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "f18305037a653a141592cc000000020001"))).Drop.Reason);
+        Assert.Equal(DropReason.OpenWsnBadLowpan, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header))).Drop.Reason);
+        Assert.Equal(DropReason.OpenWsnBadLowpan, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "7a55"))).Drop.Reason);
+        Assert.Equal(DropReason.OpenWsnBadFragment, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "c057"))).Drop.Reason);
+        Assert.Equal(DropReason.OpenWsnDatagramTooLarge, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + "c7ff0001f1"))).Drop.Reason);
 
-        Assert.Equal(new Dictionary<string, long>
+        Assert.Equal(new Dictionary<DropReason, long>
         {
-            [OpenWsnDropReasons.UnsupportedLowpan] = 1,
-            [OpenWsnDropReasons.BadLowpan] = 2,
-            [OpenWsnDropReasons.BadFragment] = 1,
-            [OpenWsnDropReasons.DatagramTooLarge] = 1,
-        }, meshToHost.Dropped);
+            [DropReason.OpenWsnUnsupportedLowpan] = 1,
+            [DropReason.OpenWsnBadLowpan] = 2,
+            [DropReason.OpenWsnBadFragment] = 1,
+            [DropReason.OpenWsnDatagramTooLarge] = 1,
+        }, DropReasons.All.Where(r => meshToHost.Dropped(r) > 0).ToDictionary(r => r, meshToHost.Dropped));
         Assert.Equal(2, meshToHost.Fragments);
     }
 
@@ -135,7 +136,7 @@ public class MeshToHostTests
         var first = Convert.ToHexStringLower(FragmentReassemblerTests.Frag1(87, 5, [0x41, .. new byte[79]]));
         var second = Convert.ToHexStringLower(FragmentReassemblerTests.FragN(87, 5, 10, new byte[7]));
         Assert.IsType<MeshToHostResult.Waiting>(meshToHost.Accept(Frame(header + first)));
-        Assert.Equal(OpenWsnDropReasons.UnsupportedLowpan, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + second))).Reason);
+        Assert.Equal(DropReason.OpenWsnUnsupportedLowpan, Assert.IsType<MeshToHostResult.Dropped>(meshToHost.Accept(Frame(header + second))).Drop.Reason);
         Assert.Equal(1, meshToHost.Reassembled);
     }
 
@@ -151,7 +152,9 @@ public class MeshToHostTests
         _time.Advance(FragmentReassembler.Timeout);
         meshToHost.ExpireStale();
         Assert.Equal(1, meshToHost.Expired);
-        Assert.Equal(1, meshToHost.Dropped[OpenWsnDropReasons.ReassemblyTimeout]);
+        Assert.Equal(1, meshToHost.Dropped(DropReason.OpenWsnReassemblyTimeout));
+        Assert.Equal(DropReason.OpenWsnReassemblyTimeout, Assert.Single(meshToHost.TakeLosses()).Reason);
+        Assert.Empty(meshToHost.TakeLosses());
         Assert.Equal(0, meshToHost.PendingDatagrams);
     }
 

@@ -2,6 +2,7 @@ using Agent.Framing;
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Testing;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.OpenWsn;
 
@@ -96,10 +97,10 @@ public class MoteFrameParserTests
         Assert.Equal(sent, Assert.IsType<MoteFrame.EchoReply>(Assert.Single(wire)).Echoed.ToArray());
 
         // Outside probing the same 18 bytes are a D frame too short for B.1's 24-byte header.
-        Assert.Equal(new MoteFrame.Ignored((byte)'D', OpenWsnDropReasons.ShortFrame), MoteFrameParser.Parse(raw));
+        Assert.Equal(new MoteFrame.Ignored((byte)'D', DropReason.OpenWsnShortFrame), MoteFrameParser.Parse(raw));
         // While probing, status and log frames still parse as usual.
         Assert.IsType<MoteFrame.Status>(MoteFrameParser.ParseEchoReply(Convert.FromHexString("5300010001")));
-        Assert.Equal(new MoteFrame.Ignored((byte)'D', OpenWsnDropReasons.ShortFrame), MoteFrameParser.ParseEchoReply(Convert.FromHexString("44000145")));
+        Assert.Equal(new MoteFrame.Ignored((byte)'D', DropReason.OpenWsnShortFrame), MoteFrameParser.ParseEchoReply(Convert.FromHexString("44000145")));
     }
 
     [Theory]
@@ -140,19 +141,19 @@ public class MoteFrameParserTests
         Assert.Equal(0x0504030201UL, MeshVectors.ParseData("44000101020304050000000000000000000000000000000000").Asn);
 
     [Theory]
-    [InlineData("", null, OpenWsnDropReasons.EmptyFrame)]
-    [InlineData("50000141880102", (byte)'P', OpenWsnDropReasons.SniffedPacket)]
-    [InlineData("46000145230100006869", (byte)'F', OpenWsnDropReasons.Printf)]
-    [InlineData("5a0001", (byte)'Z', OpenWsnDropReasons.UnknownFrameType)]
-    [InlineData("52", (byte)'R', OpenWsnDropReasons.UnknownFrameType)]
-    [InlineData("44", (byte)'D', OpenWsnDropReasons.ShortFrame)]
-    [InlineData("4400014523010000141592cc00000001141592cc000000", (byte)'D', OpenWsnDropReasons.ShortFrame)]
-    [InlineData("53", (byte)'S', OpenWsnDropReasons.ShortFrame)]
-    [InlineData("530001", (byte)'S', OpenWsnDropReasons.ShortFrame)]
-    [InlineData("5300010101feca0001141592cc00000001bbbb0000000000", (byte)'S', OpenWsnDropReasons.ShortFrame)]
-    [InlineData("450001114e008c00", (byte)'E', OpenWsnDropReasons.ShortFrame)]
-    [InlineData("43", (byte)'C', OpenWsnDropReasons.ShortFrame)]
-    public void Other_frames_are_classified_for_counting(string hex, byte? type, string reason)
+    [InlineData("", null, DropReason.OpenWsnEmptyFrame)]
+    [InlineData("50000141880102", (byte)'P', DropReason.OpenWsnSniffedPacket)]
+    [InlineData("46000145230100006869", (byte)'F', DropReason.OpenWsnPrintf)]
+    [InlineData("5a0001", (byte)'Z', DropReason.OpenWsnUnknownFrameType)]
+    [InlineData("52", (byte)'R', DropReason.OpenWsnUnknownFrameType)]
+    [InlineData("44", (byte)'D', DropReason.OpenWsnShortFrame)]
+    [InlineData("4400014523010000141592cc00000001141592cc000000", (byte)'D', DropReason.OpenWsnShortFrame)]
+    [InlineData("53", (byte)'S', DropReason.OpenWsnShortFrame)]
+    [InlineData("530001", (byte)'S', DropReason.OpenWsnShortFrame)]
+    [InlineData("5300010101feca0001141592cc00000001bbbb0000000000", (byte)'S', DropReason.OpenWsnShortFrame)]
+    [InlineData("450001114e008c00", (byte)'E', DropReason.OpenWsnShortFrame)]
+    [InlineData("43", (byte)'C', DropReason.OpenWsnShortFrame)]
+    public void Other_frames_are_classified_for_counting(string hex, byte? type, DropReason reason)
     {
         Assert.Equal(new MoteFrame.Ignored(type, reason), Parse(hex));
     }

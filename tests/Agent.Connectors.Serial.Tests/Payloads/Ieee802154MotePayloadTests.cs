@@ -1,5 +1,5 @@
 using Agent.Connectors.Serial.Payloads;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.Payloads;
 
@@ -19,7 +19,7 @@ public sealed class Ieee802154MotePayloadTests
     public void Downlink_frames_longer_than_an_802154_frame_are_refused()
     {
         var payload = new Ieee802154MotePayload(127);
-        Assert.True(payload.CheckDownlink(new byte[127]).Accepted);
-        Assert.Equal(DropReasons.Oversize, payload.CheckDownlink(new byte[128]).DropReason);
+        Assert.True(payload.CheckDownlink(new byte[127]) is null);
+        Assert.Equal(DropReason.Oversize, payload.CheckDownlink(new byte[128])?.Reason);
     }
 }

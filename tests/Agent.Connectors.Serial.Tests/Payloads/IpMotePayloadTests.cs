@@ -1,7 +1,8 @@
 using System.Net;
 using Agent.Connectors.Serial.Payloads;
 using Agent.Core.Addressing;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
+using Serilog;
 
 namespace Agent.Connectors.Serial.Tests.Payloads;
 
@@ -12,7 +13,9 @@ public sealed class IpMotePayloadTests
     private readonly RecordingLink _link = new();
     private readonly IpMotePayload _payload;
 
-    public IpMotePayloadTests() => _payload = new IpMotePayload(Ipv6Prefix.Parse("bbbb"), _addresses, 1500, forwardAll: false);
+    private static readonly ILogger Log = new LoggerConfiguration().CreateLogger();
+
+    public IpMotePayloadTests() => _payload = new IpMotePayload(Ipv6Prefix.Parse("bbbb"), _addresses, 1500, forwardAll: false, Log);
 
     /// <summary>A minimal well-formed IPv6 packet (no payload, next header 59) between two addresses.</summary>
     private static byte[] Ipv6(string source, string destination) =>
@@ -56,7 +59,7 @@ public sealed class IpMotePayloadTests
     public void Unknown_first_bytes_are_dropped_and_counted(byte[] frame)
     {
         _payload.FromMote(frame, [], _link);
-        Assert.Equal(DropReasons.UnknownFirstByte, _link.Drops.Single().Reason);
+        Assert.Equal(DropReason.UnknownFirstByte, _link.Drops.Single().Reason);
         Assert.Empty(_link.Up);
     }
 
@@ -64,41 +67,43 @@ public sealed class IpMotePayloadTests
     public void A_truncated_ip_packet_from_the_mote_is_dropped()
     {
         _payload.FromMote(Ipv6("bbbb::3", "bbbb::1")[..30], [], _link);
-        Assert.Equal(DropReasons.NotIpPacket, _link.Drops.Single().Reason);
+        Assert.Equal(DropReason.NotIpPacket, _link.Drops.Single().Reason);
     }
 
     [Fact]
     public void Until_the_mote_is_known_everything_goes_down_then_only_its_own_and_multicast()
     {
-        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::2")).Accepted);
-        IPAddress? learned = null;
-        _addresses.GlobalAddressLearned += a => learned = a;
+        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::2")) is null);
         _payload.FromMote(Ipv6("fe80::3", "ff02::1"), [], _link);
-        Assert.Null(learned);
+        Assert.Null(_addresses.Global);
+        Assert.Equal(0, _link.Changes);
         _payload.FromMote(Ipv6("bbbb::3", "bbbb::1"), [], _link);
-        Assert.Equal(IPAddress.Parse("bbbb::3"), learned);
+        Assert.Equal(IPAddress.Parse("bbbb::3"), _addresses.Global);
+        Assert.Equal(1, _link.Changes); // the agent announces it
+        _payload.FromMote(Ipv6("bbbb::3", "bbbb::1"), [], _link);
+        Assert.Equal(1, _link.Changes);
 
-        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::3")).Accepted);
-        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "fe80::3")).Accepted);
-        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "ff02::1a")).Accepted);
+        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::3")) is null);
+        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "fe80::3")) is null);
+        Assert.True(_payload.CheckDownlink(Ipv6("bbbb::1", "ff02::1a")) is null);
         var other = _payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::2"));
-        Assert.Equal(DropReasons.NotForMote, other.DropReason);
-        Assert.True(other.Quiet);
+        Assert.Equal(DropReason.NotForMote, other?.Reason);
+        Assert.True(other?.Quiet);
     }
 
     [Fact]
     public void Forward_all_sends_everything_down()
     {
         var addresses = new MoteAddresses(IPAddress.Parse("bbbb::3"));
-        var payload = new IpMotePayload(Ipv6Prefix.Default, addresses, 1500, forwardAll: true);
-        Assert.True(payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::2")).Accepted);
+        var payload = new IpMotePayload(Ipv6Prefix.Default, addresses, 1500, forwardAll: true, Log);
+        Assert.True(payload.CheckDownlink(Ipv6("bbbb::1", "bbbb::2")) is null);
     }
 
     [Fact]
     public void Downlink_frames_over_the_limit_or_not_ip_are_refused()
     {
-        var small = new IpMotePayload(Ipv6Prefix.Default, _addresses, 40, forwardAll: false);
-        Assert.Equal(DropReasons.Oversize, small.CheckDownlink(Ipv4("10.2.0.1", "10.2.0.3").Concat(new byte[30]).ToArray()).DropReason);
-        Assert.Equal(DropReasons.NotIpPacket, _payload.CheckDownlink([0x41, 0xd8]).DropReason);
+        var small = new IpMotePayload(Ipv6Prefix.Default, _addresses, 40, forwardAll: false, Log);
+        Assert.Equal(DropReason.Oversize, small.CheckDownlink(Ipv4("10.2.0.1", "10.2.0.3").Concat(new byte[30]).ToArray())?.Reason);
+        Assert.Equal(DropReason.NotIpPacket, _payload.CheckDownlink([0x41, 0xd8])?.Reason);
     }
 }

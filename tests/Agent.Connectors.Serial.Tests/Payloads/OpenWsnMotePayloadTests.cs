@@ -6,6 +6,7 @@ using Agent.Connectors.Serial.Payloads;
 using Agent.Testing;
 using Agent.Connectors.Serial.Tests.OpenWsn;
 using Agent.Core.Addressing;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.Payloads;
 
@@ -37,8 +38,6 @@ public sealed class OpenWsnMotePayloadTests
     [Fact]
     public void A_mote_that_is_not_root_is_made_root_with_Y_and_announced_once_it_is()
     {
-        IPAddress? announced = null;
-        _addresses.GlobalAddressLearned += a => announced = a;
         _payload.FromMote(Hex(StatusFrame(0)), [], _link);
         var request = Assert.Single(_link.Replies);
         Assert.Equal(27, request.Length);
@@ -46,10 +45,12 @@ public sealed class OpenWsnMotePayloadTests
         Assert.Equal((byte)'Y', request[1]);
         Assert.Equal(Ipv6Prefix.Parse("bbbb").ToBytes(), request[2..10]);
         Assert.Contains(_link.Printed, p => p.Contains("found OpenWSN mote 14-15-92-cc-00-00-00-01, DAG root: no"));
-        Assert.Null(announced);
+        Assert.Null(_addresses.Global);
+        Assert.Equal(0, _link.Changes);
 
         _payload.FromMote(Hex(StatusFrame(1)), [], _link);
-        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:1"), announced);
+        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:1"), _addresses.Global);
+        Assert.Equal(1, _link.Changes); // the agent announces it
 
         // A reboot: the status says it is not root any more; it is made root again (after the 2 s spacing).
         _time.Advance(TimeSpan.FromSeconds(3));
@@ -76,10 +77,10 @@ public sealed class OpenWsnMotePayloadTests
         _time.Advance(TimeSpan.FromSeconds(2));
         _payload.OnTick(_link);
         Assert.Equal((byte)'R', _link.Replies[^1][0]);
-        IPAddress? announced = null;
-        _addresses.GlobalAddressLearned += a => announced = a;
+        Assert.Null(_addresses.Global);
         FeedDaos();
-        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:1"), announced);
+        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:1"), _addresses.Global);
+        Assert.Equal(1, _link.Changes);
         Assert.Contains("3 routes", _payload.MeshSummary);
     }
 
@@ -98,9 +99,9 @@ public sealed class OpenWsnMotePayloadTests
         foreach (var vector in cases)
         {
             var packet = Hex(vector.GetProperty("ipv6_from_tun_hex").GetString()!);
-            Assert.True(_payload.CheckDownlink(packet).Accepted, vector.GetProperty("description").GetString());
+            Assert.True(_payload.CheckDownlink(packet) is null, vector.GetProperty("description").GetString());
             var frames = _payload.ToMote(packet);
-            Assert.Null(frames.DropReason);
+            Assert.Null(frames.Refusal?.Reason);
             var expected = vector.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("raw_frame_hex").GetString()!).ToList();
             Assert.Equal(expected, frames.Frames.Select(Convert.ToHexStringLower).ToList());
         }
@@ -119,33 +120,43 @@ public sealed class OpenWsnMotePayloadTests
     }
 
     [Fact]
-    public void Mote_to_mote_traffic_goes_back_down_through_us()
+    public void Mote_to_mote_traffic_goes_back_down_through_the_one_write_path()
     {
         _payload.FromMote(Hex(StatusFrame(1)), [], _link);
         FeedDaos();
-        var before = _link.Replies.Count;
+        var replies = _link.Replies.Count;
         // Mote A's echo request to mote C, bridged by the root as the firmware compresses it (F1, RPI, IPHC 7A 55).
         var frame = Hex("4400014523010000141592cc00000001141592cc00000002f18305037a553a141592cc00000002141592cc00000004"
             + "8000415b123400015c216b3e00000000101112131415161718191a1b1c1d1e1f2021222324252627");
         _payload.FromMote(frame, [], _link);
         Assert.Empty(_link.Up);
-        var down = _link.Replies.Skip(before).ToList();
-        Assert.NotEmpty(down);
-        // D, then the next hop on the source route to C: A, the root's child.
-        Assert.Equal("44141592cc00000002", Convert.ToHexStringLower(down[0][..9]));
+        Assert.Equal(replies, _link.Replies.Count); // nothing written from the reader: the packet goes back to the queue
+        var packet = Assert.Single(_link.Looped);
+        // The whole IPv6 packet, A to C, ICMPv6 echo request id 0x1234 seq 1, with its 40 payload bytes.
+        Assert.Equal(80, packet.Length);
+        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:2"), new IPAddress(packet.AsSpan(8, 16)));
+        Assert.Equal(IPAddress.Parse("bbbb::1415:92cc:0:4"), new IPAddress(packet.AsSpan(24, 16)));
+        Assert.Equal(58, packet[6]);
+        Assert.Equal("8000415b12340001", Convert.ToHexStringLower(packet.AsSpan(40, 8)));
+        // Taken from the queue, it is accepted and goes down C's source route: D, next hop A (the root's child).
+        Assert.Null(_payload.CheckDownlink(packet));
+        var down = _payload.ToMote(packet);
+        Assert.Null(down.Refusal);
+        var first = Assert.Single(down.Frames);
+        Assert.Equal("44141592cc00000002", Convert.ToHexStringLower(first[..9]));
     }
 
     [Theory]
-    [InlineData("bbbb::2", OpenWsnDropReasons.NotForMesh)]
-    [InlineData("bbbb::1415:92cc:0:9", OpenWsnDropReasons.UnknownMote)]
-    [InlineData("ff02::1", OpenWsnDropReasons.NotForMesh)]
-    public void Session_packets_that_are_not_for_a_known_mote_stay_out(string destination, string reason)
+    [InlineData("bbbb::2", DropReason.OpenWsnNotForMesh)]
+    [InlineData("bbbb::1415:92cc:0:9", DropReason.OpenWsnUnknownMote)]
+    [InlineData("ff02::1", DropReason.OpenWsnNotForMesh)]
+    public void Session_packets_that_are_not_for_a_known_mote_stay_out(string destination, DropReason reason)
     {
         _payload.FromMote(Hex(StatusFrame(1)), [], _link);
         FeedDaos();
         byte[] packet = [0x60, 0, 0, 0, 0, 0, 59, 64, .. IPAddress.Parse("bbbb::1").GetAddressBytes(), .. IPAddress.Parse(destination).GetAddressBytes()];
-        var verdict = _payload.CheckDownlink(packet);
-        Assert.Equal(reason, verdict.DropReason);
-        Assert.Equal(reason == OpenWsnDropReasons.NotForMesh, verdict.Quiet);
+        var refused = _payload.CheckDownlink(packet);
+        Assert.Equal(reason, refused?.Reason);
+        Assert.Equal(reason == DropReason.OpenWsnNotForMesh, refused?.Quiet);
     }
 }

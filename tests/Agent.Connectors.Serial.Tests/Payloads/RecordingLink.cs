@@ -1,4 +1,5 @@
 using Agent.Connectors.Serial.Payloads;
+using Agent.Core.Drops;
 
 namespace Agent.Connectors.Serial.Tests.Payloads;
 
@@ -7,11 +8,15 @@ internal sealed class RecordingLink : IMoteLink
 {
     public List<(byte[] Data, byte[]? Wire)> Up { get; } = [];
     public List<byte[]> Replies { get; } = [];
-    public List<(string Reason, string Detail)> Drops { get; } = [];
+    public List<byte[]> Looped { get; } = [];
+    public List<Drop> Drops { get; } = [];
     public List<string> Printed { get; } = [];
+    public int Changes { get; private set; }
 
     void IMoteLink.Up(byte[] data, byte[]? wire) => Up.Add((data, wire));
-    void IMoteLink.Reply(ReadOnlySpan<byte> payload) => Replies.Add(payload.ToArray());
-    void IMoteLink.Drop(string reason, string detail, bool quiet) => Drops.Add((reason, detail));
+    void IMoteLink.Reply(byte[] payload) => Replies.Add(payload);
+    void IMoteLink.Loop(byte[] packet) => Looped.Add(packet);
+    void IMoteLink.Drop(Drop drop) => Drops.Add(drop);
     void IMoteLink.Print(string text) => Printed.Add(text);
+    void IMoteLink.Changed() => Changes++;
 }

@@ -1,8 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Agent.Core.Capture;
-using Agent.Core.Relay;
 using Agent.Testing;
+using Agent.Core.Drops;
+using Agent.Core.Relay;
 
 namespace Agent.Core.Tests.Capture;
 
@@ -76,8 +77,8 @@ public sealed class PacketCaptureTests : IAsyncLifetime
         await _bus.DeliverAsync("fromAgent.agent_1.ble.packet.raw", Packet([1, 2, 3]));
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6));
         Assert.Single(CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets);
-        Assert.Equal(1, _capture.Counters.Skipped(DropReasons.MalformedJson));
-        Assert.Equal(1, _capture.Counters.Skipped(CaptureCounters.UnknownLinkType));
+        Assert.Equal(1, _capture.Counters.Skipped(DropReason.MalformedJson));
+        Assert.Equal(1, _capture.Counters.Skipped(DropReason.UnknownLinkType));
         Assert.Contains(_sink.Lines, l => l.Contains("Dropped fromAgent.agent_1.ip.tun.packet.raw: malformed-json"));
     }
 

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Agent.Core.Capture;
 using Agent.Core.Protocol;
-using Agent.Core.Relay;
 using Agent.Testing;
+using Agent.Core.Drops;
+using Agent.Core.Relay;
 
 namespace Agent.Core.Tests.Capture;
 
@@ -86,8 +87,8 @@ public sealed class SnifferServiceTests : IAsyncLifetime
         Assert.Equal(2000, pcap.SnapLength);
         Assert.Equal([SamplePackets.EchoRequestV6, SamplePackets.EchoRequestV4], pcap.Records.Select(r => r.Data));
         Assert.Equal((1700000000u, 250000u), (pcap.Records[0].Seconds, pcap.Records[0].Microseconds));
-        Assert.Equal(1, _sniffer.Counters.Skipped(SnifferService.NotTunOrSerial));
-        Assert.Equal(1, _sniffer.Counters.Skipped(SnifferService.NotIp));
+        Assert.Equal(1, _sniffer.Counters.Skipped(DropReason.SnifferNotTunOrSerial));
+        Assert.Equal(1, _sniffer.Counters.Skipped(DropReason.SnifferNotIp));
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public sealed class SnifferServiceTests : IAsyncLifetime
         var record = new CaptureRecord("agent_1", LinkType.RawIp, _time.GetUtcNow(), SamplePackets.EchoRequestV6, "tun0", "fromAgent.agent_1.ip.tun.packet.raw");
         for (var i = 0; i < 5; i++) sniffer.Record(record);
         Assert.Equal(2, sniffer.Counters.Captured("agent_1"));
-        Assert.Equal(3, sniffer.Counters.Skipped(SnifferService.CaptureFull));
+        Assert.Equal(3, sniffer.Counters.Skipped(DropReason.SnifferCaptureFull));
         Assert.Single(sink.Lines, l => l.Contains("reached"));
     }
 }

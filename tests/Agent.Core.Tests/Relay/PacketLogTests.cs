@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Serilog.Events;
-using Agent.Core.Relay;
 using Agent.Testing;
+using Agent.Core.Drops;
+using Agent.Core.Relay;
 
 namespace Agent.Core.Tests.Relay;
 
@@ -29,7 +30,7 @@ public sealed class PacketLogTests
         var (log, sink) = CollectingSink.Logger(LogEventLevel.Warning);
         using var packetLog = new PacketLog(log, new FakeTimeProvider());
         packetLog.Packet("up", 1, SamplePackets.EchoRequestV6);
-        packetLog.Dropped("toAgent.a.ip.tun.packet.raw", DropReasons.MalformedJson, "x");
+        packetLog.Dropped("toAgent.a.ip.tun.packet.raw", new Drop(DropReason.MalformedJson, "x"));
         Assert.Single(sink.Lines);
         Assert.Contains("malformed-json", sink.Lines[0]);
     }

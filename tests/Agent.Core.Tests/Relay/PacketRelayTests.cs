@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Agent.Core.Protocol;
+using Agent.Core.Connectors;
+using Agent.Core.Drops;
 using Agent.Core.Relay;
 using Agent.Testing;
 
@@ -17,13 +18,14 @@ public sealed class PacketRelayTests : IAsyncLifetime
     private readonly PacketLog _packetLog;
     private readonly PacketRelay _relay;
     private readonly CancellationTokenSource _stop = new();
+    private int _changes;
     private Task _running = Task.CompletedTask;
 
     public PacketRelayTests()
     {
         (var log, _logSink) = CollectingSink.Logger();
         _packetLog = new PacketLog(log, TimeProvider.System);
-        _relay = new PacketRelay(_bus, _device, Up, FrameVerdict.IpPacketCheck, _counters, _packetLog, downlinkCapacity: 4);
+        _relay = new PacketRelay(_bus, _device, Up, _counters, _packetLog, downlinkCapacity: 4, changed: () => Interlocked.Increment(ref _changes));
     }
 
     public Task InitializeAsync()
@@ -68,20 +70,20 @@ public sealed class PacketRelayTests : IAsyncLifetime
     {
         _relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV4));
         await WaitUntil(() => _device.Written.Count == 1);
-        Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single());
+        Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single().Data);
         await WaitUntil(() => _counters.DownPackets == 1);
     }
 
     [Theory]
-    [InlineData("{not json", DropReasons.MalformedJson)]
-    [InlineData("""{"data": "AQID"}""", DropReasons.MalformedJson)]
-    [InlineData("""{"data": [65, 216, 206]}""", DropReasons.NotIpPacket)]
-    [InlineData("""{"data": [96, 0, 0, 0, 0, 9, 58, 64]}""", DropReasons.NotIpPacket)]
-    public async Task Bad_downlink_messages_are_dropped_counted_and_logged_with_their_key(string json, string reason)
+    [InlineData("{not json", DropReason.MalformedJson)]
+    [InlineData("""{"data": "AQID"}""", DropReason.MalformedJson)]
+    [InlineData("""{"data": [65, 216, 206]}""", DropReason.NotIpPacket)]
+    [InlineData("""{"data": [96, 0, 0, 0, 0, 9, 58, 64]}""", DropReason.NotIpPacket)]
+    public async Task Bad_downlink_messages_are_dropped_counted_and_logged_with_their_key(string json, DropReason reason)
     {
         _relay.OnDownlink(Down, Body(json));
         Assert.Equal(1, _counters.Drops[reason]);
-        await WaitUntil(() => _logSink.Lines.Any(l => l.Contains(Down) && l.Contains(reason)));
+        await WaitUntil(() => _logSink.Lines.Any(l => l.Contains(Down) && l.Contains(reason.Name())));
         Assert.Empty(_device.Written);
         // The relay keeps working afterwards.
         _relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
@@ -94,10 +96,10 @@ public sealed class PacketRelayTests : IAsyncLifetime
         var bus = new FakeBus();
         var device = new MemoryConnector();
         var counters = new TrafficCounters();
-        var relay = new PacketRelay(bus, device, Up, FrameVerdict.IpPacketCheck, counters, _packetLog, downlinkCapacity: 4);
+        var relay = new PacketRelay(bus, device, Up, counters, _packetLog, downlinkCapacity: 4);
         // Not running: nothing drains the queue.
         for (var i = 0; i < 10; i++) relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
-        Assert.Equal(6, counters.Drops[DropReasons.Backlog]);
+        Assert.Equal(6, counters.Drops[DropReason.Backlog]);
     }
 
     [Fact]
@@ -105,8 +107,8 @@ public sealed class PacketRelayTests : IAsyncLifetime
     {
         _bus.Connected = false;
         _device.Read(SamplePackets.EchoRequestV6);
-        await WaitUntil(() => _counters.Dropped == 1);
-        Assert.Equal(1, _counters.Drops[DropReasons.BusUnavailable]);
+        await WaitUntil(() => _counters.Drops.Total == 1);
+        Assert.Equal(1, _counters.Drops[DropReason.BusUnavailable]);
         _bus.Connected = true;
         _device.Read(SamplePackets.EchoRequestV6);
         await _bus.WaitForAsync(Up);
@@ -118,8 +120,42 @@ public sealed class PacketRelayTests : IAsyncLifetime
     {
         _device.AcceptWrites = false;
         _relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
-        await WaitUntil(() => _counters.Dropped == 1);
-        Assert.Equal(1, _counters.Drops[DropReasons.DeviceWrite]);
+        await WaitUntil(() => _counters.Drops.Total == 1);
+        Assert.Equal(1, _counters.Drops[DropReason.DeviceWrite]);
         Assert.Equal(0, _counters.DownPackets);
+    }
+
+    [Fact]
+    public async Task What_the_device_drops_is_counted_and_logged_once_with_the_device_name()
+    {
+        var host = await _device.Host;
+        host.Dropped(new Drop(DropReason.BadFcs, "a frame from the mote"));
+        Assert.Equal(1, _counters.Drops[DropReason.BadFcs]);
+        await WaitUntil(() => _logSink.Lines.Any(l => l.Contains("Dropped tun7: bad-fcs (a frame from the mote)")));
+        Assert.Single(_logSink.Lines, l => l.Contains("bad-fcs"));
+    }
+
+    [Fact]
+    public async Task Frames_the_device_sends_itself_take_the_one_write_path_behind_the_bus_and_only_packets_count_as_down()
+    {
+        var host = await _device.Host;
+        _relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV4));
+        host.Send(new Outbound(SamplePackets.EchoRequestV6));
+        host.Send(new Outbound([0x21, 0x50], Control: true));
+        await WaitUntil(() => _device.Written.Count == 3);
+        Assert.Equal([SamplePackets.EchoRequestV4, SamplePackets.EchoRequestV6, [0x21, 0x50]], _device.Written.Select(w => w.Data));
+        Assert.Equal([false, false, true], _device.Written.Select(w => w.Control));
+        await WaitUntil(() => _counters.DownPackets == 2);
+        Assert.Equal(SamplePackets.EchoRequestV4.Length + SamplePackets.EchoRequestV6.Length, _counters.DownBytes);
+    }
+
+    [Fact]
+    public async Task A_change_of_the_device_reaches_the_agent_and_its_text_the_log()
+    {
+        var host = await _device.Host;
+        host.Changed();
+        host.Printed("hello from the mote");
+        Assert.Equal(1, _changes);
+        await WaitUntil(() => _logSink.Lines.Any(l => l.Contains("tun7 says: hello from the mote")));
     }
 }

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Agent.Core.Protocol;
-using Agent.Core.Relay;
 using Agent.Core.Stats;
 using Agent.Testing;
+using Agent.Core.Drops;
+using Agent.Core.Relay;
 
 namespace Agent.Core.Tests.Stats;
 
@@ -17,7 +18,7 @@ public sealed class StatsPublisherTests
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1700000000));
         var counters = new TrafficCounters();
         counters.CountUp(100);
-        counters.CountDrop(DropReasons.Backlog);
+        counters.CountDrop(DropReason.Backlog);
         var (log, sink) = CollectingSink.Logger();
         var publisher = new StatsPublisher(AgentName.Parse("agent_1"), "tun", () => ["bbbb::1/64"], counters, bus, TimeSpan.FromSeconds(10), log, time);
         using var stop = new CancellationTokenSource();
@@ -27,7 +28,7 @@ public sealed class StatsPublisherTests
         Assert.Equal(new[] { "bbbb::1/64" }, first.Addresses);
         Assert.Equal(1, first.UpPackets);
         Assert.Equal(100, first.UpBytes);
-        Assert.Equal(1, first.Drops[DropReasons.Backlog]);
+        Assert.Equal(1, first.Drops[DropReason.Backlog.Name()]);
         Assert.Equal("tun", first.Kind);
 
         counters.CountDown(50);

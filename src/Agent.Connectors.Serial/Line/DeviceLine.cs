@@ -1,5 +1,5 @@
 using Serilog;
-using Agent.Core.Relay;
+using Agent.Core.Drops;
 using Agent.Posix;
 
 namespace Agent.Connectors.Serial.Line;
@@ -9,7 +9,7 @@ namespace Agent.Connectors.Serial.Line;
 /// reopen it when it comes back (USB re-enumeration), all without disturbing the broker session. One writer at a time
 /// owns the open device (the original agent reopened the port for every frame).
 /// </summary>
-public sealed class SerialLine
+public sealed class DeviceLine : ISerialLine
 {
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(300);
 
@@ -24,7 +24,7 @@ public sealed class SerialLine
     private readonly Lock _writeLock = new();
     private SerialDevice? _device;
 
-    public SerialLine(string path, int baud, Termios.Flow flow, ILogger log, TimeProvider time)
+    public DeviceLine(string path, int baud, Termios.Flow flow, ILogger log, TimeProvider time)
     {
         _path = path;
         _baud = baud;
@@ -33,19 +33,9 @@ public sealed class SerialLine
         _time = time;
     }
 
-    public string Path => _path;
+    public string Name => _path;
 
-    /// <summary>Raised, on the line's task, each time the device has been (re)opened.</summary>
-    public event Action? Opened;
-
-    public bool IsOpen => Volatile.Read(ref _device) is not null;
-
-    /// <summary>
-    /// Runs until cancelled: opens the device (waiting while it is absent), hands every chunk read to
-    /// <paramref name="onBytes"/> (on the reader thread), and reopens it whenever it goes away.
-    /// </summary>
-    /// <exception cref="UnauthorizedAccessException">The device exists but may not be opened: waiting would not help.</exception>
-    public async Task RunAsync(Action<ReadOnlySpan<byte>> onBytes, CancellationToken cancellationToken)
+    public async Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, CancellationToken cancellationToken)
     {
         string? lastProblem = null;
         while (!cancellationToken.IsCancellationRequested)
@@ -68,9 +58,9 @@ public sealed class SerialLine
             lock (_writeLock) _device = device;
             try
             {
-                Opened?.Invoke();
+                opened();
                 using var stop = cancellationToken.Register(device.Dispose);
-                await Task.Factory.StartNew(() => ReadUntilClosed(device, onBytes), CancellationToken.None,
+                await Task.Factory.StartNew(() => ReadUntilClosed(device, received), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             catch (IOException e)
@@ -85,29 +75,27 @@ public sealed class SerialLine
         }
     }
 
-    private static void ReadUntilClosed(SerialDevice device, Action<ReadOnlySpan<byte>> onBytes)
+    private static void ReadUntilClosed(SerialDevice device, Action<ReadOnlySpan<byte>> received)
     {
         var buffer = new byte[4096];
         int n;
-        while ((n = device.Read(buffer)) > 0) onBytes(buffer.AsSpan(0, n));
+        while ((n = device.Read(buffer)) > 0) received(buffer.AsSpan(0, n));
     }
 
-    /// <summary>
-    /// Writes bytes to the device. Returns null when written, <see cref="DropReasons.DeviceAbsent"/> while the device
-    /// is away, <see cref="DropReasons.DeviceWrite"/> when the line stayed paused too long or failed.
-    /// </summary>
-    public string? Write(ReadOnlySpan<byte> bytes)
+    public Drop? Write(ReadOnlySpan<byte> bytes)
     {
         lock (_writeLock)
         {
-            if (_device is not { } device) return DropReasons.DeviceAbsent;
+            if (_device is not { } device) return new Drop(DropReason.DeviceAbsent, $"{_path} is not plugged in");
             try
             {
-                return device.Write(bytes, WriteTimeout) ? null : DropReasons.DeviceWrite;
+                return device.Write(bytes, WriteTimeout)
+                    ? null
+                    : new Drop(DropReason.DeviceWrite, $"{_path} stayed paused (XOFF or CTS) for {WriteTimeout.TotalSeconds:0} s");
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                return DropReasons.DeviceAbsent;
+                return new Drop(DropReason.DeviceAbsent, $"{_path} went away");
             }
         }
     }

@@ -2,12 +2,16 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Addressing;
 using Agent.Core.Agents;
+using Agent.Core.Connectors;
+using Agent.Core.Drops;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
+using Agent.Core.Stats;
 using Agent.Testing;
 
-namespace Agent.Core.Tests.Agents;
+namespace Agent.Connectors.Tun.Tests;
 
+/// <summary>A TUN agent, the one agent with the TUN kind, over an in-memory interface and a fake bus.</summary>
 public sealed class TunAgentTests
 {
     private readonly FakeBus _bus = new();
@@ -15,15 +19,18 @@ public sealed class TunAgentTests
     private readonly List<TunSettings> _opened = [];
     private MemoryConnector? _device;
 
-    private TunAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null)
+    private SessionAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null, OpenInterface? open = null)
     {
         var (log, _) = CollectingSink.Logger();
-        return new TunAgent(AgentName.Parse(name), _bus, options ?? new AddressOptions(), (settings, _) =>
+        open ??= (settings, _) =>
         {
             _opened.Add(settings);
             _device = new MemoryConnector();
-            return Task.FromResult<Agent.Core.Connectors.IConnector>(_device);
-        }, _counters, new PacketLog(log, TimeProvider.System), log, startTimeout);
+            return Task.FromResult<IConnector>(_device);
+        };
+        var agentName = AgentName.Parse(name);
+        return new SessionAgent(agentName, new TunKind(agentName, options ?? new AddressOptions(), open, log), _bus,
+            new AgentOptions(TimeSpan.Zero, startTimeout), _counters, new PacketLog(log, TimeProvider.System), log, TimeProvider.System);
     }
 
     private static JsonObject Json(byte[] body) => JsonNode.Parse(body)!.AsObject();
@@ -34,8 +41,9 @@ public sealed class TunAgentTests
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_1").RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
-        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw"], _bus.BoundKeys);
-        Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready"], _bus.Published.Select(p => p.Key));
+        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw"], _bus.BoundKeys.Where(k => k != StatsKeys.Request));
+        Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready"],
+            _bus.Published.Select(p => p.Key).Where(k => k != "fromAgent.agent_1.stats"));
         var started = Json(_bus.BodiesOn("fromAgent.agent_1.ip.tun.started")[0]);
         Assert.Equal("bbbb", started["ipv6_prefix"]!.GetValue<string>());
         Assert.Equal("10.2.0.1", started["ipv4_address"]!.GetValue<string>());
@@ -55,7 +63,7 @@ public sealed class TunAgentTests
         await _bus.WaitForAsync(Topics.ComponentReady);
         Assert.Empty(_opened);
         await _bus.DeliverAsync("toAgent.coap_client.ip.tun.packet.raw", Encoding.UTF8.GetBytes("""{"data": [96]}"""));
-        Assert.Equal(1, _counters.Drops[DropReasons.NotStarted]);
+        Assert.Equal(1, _counters.Drops[DropReason.NotStarted]);
 
         await _bus.DeliverAsync("toAgent.coap_client.ip.tun.start",
             Encoding.UTF8.GetBytes("""{"_api_version": "1.2.15", "ipv4_host": null, "ipv4_netmask": null, "ipv4_network": null, "ipv6_host": ":1", "ipv6_no_forwarding": false, "ipv6_prefix": "bbbb", "name": "coap_client", "re_route_packets_host": null, "re_route_packets_if": null, "re_route_packets_prefix": null}"""));
@@ -90,7 +98,7 @@ public sealed class TunAgentTests
         await _bus.WaitForAsync(Topics.ComponentReady);
         await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("[not an object"));
         await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_prefix": "bbbb"}"""));
-        Assert.Equal(2, _counters.Drops[DropReasons.BadControl]);
+        Assert.Equal(2, _counters.Drops[DropReason.BadControl]);
         Assert.Empty(_opened);
         await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
         Assert.Single(_opened);
@@ -109,9 +117,7 @@ public sealed class TunAgentTests
     [Fact]
     public async Task A_failure_to_create_the_interface_ends_the_agent()
     {
-        var (log, _) = CollectingSink.Logger();
-        var agent = new TunAgent(AgentName.Parse("agent_1"), _bus, new AddressOptions(),
-            (_, _) => throw new InvalidOperationException("no tun"), _counters, new PacketLog(log, TimeProvider.System), log);
+        var agent = Agent("agent_1", open: (_, _) => throw new InvalidOperationException("no tun"));
         await Assert.ThrowsAsync<InvalidOperationException>(() => agent.RunAsync(CancellationToken.None));
     }
 
@@ -126,7 +132,7 @@ public sealed class TunAgentTests
         await _bus.DeliverAsync("toAgent.agent_1.ip.tun.packet.raw",
             Encoding.UTF8.GetBytes($$"""{"data": [{{string.Join(",", SamplePackets.EchoRequestV4)}}]}"""));
         for (var i = 0; i < 200 && _device.Written.IsEmpty; i++) await Task.Delay(10);
-        Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single());
+        Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single().Data);
         await stop.CancelAsync();
         await run;
     }

@@ -1,0 +1,21 @@
+using Serilog;
+using Agent.Core.Agents;
+using Agent.Core.Bus;
+using Agent.Core.Protocol;
+using Agent.Core.Relay;
+
+namespace Agent.Cli;
+
+/// <summary>What <c>agent tun</c> and <c>agent serial</c> share once their options are read: connect, run the one agent, stop.</summary>
+public static class AgentSession
+{
+    public static async Task RunAsync(AgentName name, BusOptions busOptions, AgentOptions options, IAgentKind kind,
+        ILogger log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var counters = new TrafficCounters();
+        await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
+        using var packetLog = new PacketLog(log, time);
+        var agent = new SessionAgent(name, kind, bus, options, counters, packetLog, log, time);
+        await agent.RunAsync(cancellationToken);
+    }
+}

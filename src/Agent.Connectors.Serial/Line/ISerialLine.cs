@@ -1,0 +1,24 @@
+using Agent.Core.Drops;
+
+namespace Agent.Connectors.Serial.Line;
+
+/// <summary>
+/// A byte stream to a mote that can go away and come back: a serial device (and next, a TCP stream). The framing and
+/// payload above it cannot tell which.
+/// </summary>
+public interface ISerialLine
+{
+    /// <summary>What logs call it: <c>/dev/ttyUSB0</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Runs until cancelled: opens the line (waiting while it is absent), calls <paramref name="opened"/> after every
+    /// (re)open, hands every chunk read to <paramref name="received"/> (on the reader thread), and reopens the line
+    /// whenever it goes away.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The line exists but may not be opened: waiting would not help.</exception>
+    Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, CancellationToken cancellationToken);
+
+    /// <summary>Writes bytes; null when written, else why not (the line is absent, or stayed paused too long).</summary>
+    Drop? Write(ReadOnlySpan<byte> bytes);
+}

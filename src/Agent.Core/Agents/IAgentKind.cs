@@ -1,0 +1,44 @@
+using Agent.Core.Connectors;
+using Agent.Core.Drops;
+using Agent.Core.Protocol;
+
+namespace Agent.Core.Agents;
+
+/// <summary>
+/// What differs between a TUN agent and a serial agent, living in its connector project: its topics, how to open its
+/// device, and what to announce. Everything else about an agent's life on the bus is <see cref="SessionAgent"/>'s.
+/// </summary>
+public interface IAgentKind
+{
+    /// <summary><c>tun</c> or <c>serial</c>: the <c>kind</c> of the stats body.</summary>
+    string Name { get; }
+
+    AgentTopics Topics { get; }
+
+    /// <summary>How many downlink frames may wait for the device before more are dropped (a serial line is slow).</summary>
+    int DownlinkCapacity { get; }
+
+    /// <summary>A line saying what the agent waits for while it has nothing to announce.</summary>
+    string Waiting { get; }
+
+    /// <summary>The device to run from the start, or null to wait for a start message.</summary>
+    /// <exception cref="Exception">The device could not be opened: the agent ends with it.</exception>
+    Task<IConnector?> OpenAtStartAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A start message came while no device was open: opens the device it asks for, or says why it cannot (the message
+    /// is dropped and the agent keeps waiting).
+    /// </summary>
+    /// <exception cref="Exception">The device could not be opened: the agent ends with it.</exception>
+    Task<OpenResult> OpenOnStartAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        Task.FromResult(OpenResult.Refused(new Drop(DropReason.BadControl, "this agent opens its device at start")));
+
+    /// <summary>The body to publish on <see cref="AgentTopics.Started"/> now, or null while there is nothing to say yet.</summary>
+    byte[]? Announcement();
+
+    /// <summary>The device's addresses for the stats (or its port, for 802.15.4).</summary>
+    IReadOnlyList<string> Addresses();
+
+    /// <summary>One more line for the log when the agent stops (the OpenWSN mesh), or null.</summary>
+    string? Summary() => null;
+}

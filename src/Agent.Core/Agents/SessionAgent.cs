@@ -1,0 +1,195 @@
+using Serilog;
+using Agent.Core.Bus;
+using Agent.Core.Connectors;
+using Agent.Core.Drops;
+using Agent.Core.Protocol;
+using Agent.Core.Relay;
+using Agent.Core.Stats;
+
+namespace Agent.Core.Agents;
+
+/// <summary>
+/// The bus side of every agent (PROTOCOL.md 3, 4): subscribe to its keys, open its device (now, or on the first start
+/// message), announce it and say <c>component.ready</c>, relay frames, announce again on request or when the device
+/// changes, publish stats, and on stop say <c>component.shutdown</c> and close the device. What differs between a TUN
+/// and a serial agent is its <see cref="IAgentKind"/>.
+/// </summary>
+public sealed class SessionAgent
+{
+    private readonly AgentName _name;
+    private readonly IAgentKind _kind;
+    private readonly IMessageBus _bus;
+    private readonly AgentOptions _options;
+    private readonly TrafficCounters _counters;
+    private readonly PacketLog _packetLog;
+    private readonly ILogger _log;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationToken _stopping;
+    private IConnector? _connector;
+    private PacketRelay? _relay;
+    private Task? _relayTask;
+
+    public SessionAgent(AgentName name, IAgentKind kind, IMessageBus bus, AgentOptions options, TrafficCounters counters,
+        PacketLog packetLog, ILogger log, TimeProvider time)
+    {
+        _name = name;
+        _kind = kind;
+        _bus = bus;
+        _options = options;
+        _counters = counters;
+        _packetLog = packetLog;
+        _log = log;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Runs until cancelled (a clean stop), or until the device cannot be opened or fails beyond repair, or no start
+    /// message came within the start timeout (an exception).
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _stopping = cancellationToken;
+        using var stopStats = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? stats = null;
+        try
+        {
+            await _bus.SubscribeAsync([_kind.Topics.Start, _kind.Topics.Down], OnMessageAsync, cancellationToken);
+            if (await _kind.OpenAtStartAsync(cancellationToken) is { } connector)
+                await StartAsync(connector);
+            else
+                _log.Information("{Waiting}", _kind.Waiting);
+            await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), cancellationToken);
+            stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time)
+                .RunAsync(stopStats.Token);
+
+            if (_options.StartTimeout is { } timeout)
+            {
+                var timedOut = Task.Delay(timeout, _time, cancellationToken);
+                await Task.WhenAny(_started.Task, _failed.Task, timedOut);
+                if (!_started.Task.IsCompleted && !_failed.Task.IsCompleted && !cancellationToken.IsCancellationRequested)
+                    throw new AgentStartException($"no {_kind.Topics.Start} within {timeout.TotalSeconds:0} s (--start-timeout)");
+            }
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellationToken), _failed.Task);
+            if (_failed.Task.IsFaulted) await _failed.Task;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stopStats.CancelAsync();
+            if (stats is not null) await stats.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await StopAsync();
+        }
+    }
+
+    private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
+    {
+        if (routingKey == _kind.Topics.Down)
+        {
+            if (_relay is { } relay) relay.OnDownlink(routingKey, body.Span);
+            else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet"));
+            return;
+        }
+        if (Wire.TryParseObject(body.Span) is null)
+        {
+            Drop(routingKey, new Drop(DropReason.BadControl, "not a JSON object"));
+            return;
+        }
+        if (_connector is not null)
+        {
+            if (_kind.Announcement() is null) _log.Information("{Key}: nothing to announce yet. {Waiting}", routingKey, _kind.Waiting);
+            else
+            {
+                _log.Information("{Key}: announcing it again", routingKey);
+                await AnnounceAsync();
+            }
+            return;
+        }
+        try
+        {
+            await _startLock.WaitAsync(_stopping);
+            try
+            {
+                if (_connector is not null) return;
+                var result = await _kind.OpenOnStartAsync(body, _stopping);
+                if (result.Refusal is { } refusal) Drop(routingKey, refusal);
+                else await StartLockedAsync(result.Connector!);
+            }
+            finally
+            {
+                _startLock.Release();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failed.TrySetException(e);
+        }
+    }
+
+    private async Task StartAsync(IConnector connector)
+    {
+        await _startLock.WaitAsync(_stopping);
+        try
+        {
+            await StartLockedAsync(connector);
+        }
+        finally
+        {
+            _startLock.Release();
+        }
+    }
+
+    /// <summary>Announces what is known now, then runs the device: whatever it learns later comes as a change.</summary>
+    private async Task StartLockedAsync(IConnector connector)
+    {
+        _connector = connector;
+        var relay = new PacketRelay(_bus, connector, _kind.Topics.Up, _counters, _packetLog, _kind.DownlinkCapacity,
+            changed: () => _ = AnnounceAsync());
+        _relay = relay; // downlink frames queue from now on; the device takes them once it runs
+        if (_kind.Announcement() is not null) await AnnounceAsync();
+        _relayTask = RunRelayAsync(relay);
+        _started.TrySetResult();
+    }
+
+    private async Task RunRelayAsync(PacketRelay relay)
+    {
+        try
+        {
+            await relay.RunAsync(_stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failed.TrySetException(e);
+        }
+    }
+
+    private async Task AnnounceAsync()
+    {
+        try
+        {
+            if (_kind.Announcement() is { } body) await _bus.TryPublishAsync(_kind.Topics.Started, body, _stopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Drop(string source, Drop drop)
+    {
+        _counters.CountDrop(drop.Reason);
+        _packetLog.Dropped(source, drop);
+    }
+
+    private async Task StopAsync()
+    {
+        await Farewell.SayAsync(_bus, _name.Value);
+        if (_relayTask is { } relayTask) await relayTask;
+        if (_connector is { } connector) await connector.DisposeAsync();
+        _log.Information("Stopped {Name}: {Counters}", _name, _counters);
+        if (_kind.Summary() is { } summary) _log.Information("{Summary}", summary);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Agent.Core.Protocol;
+
+/// <summary>
+/// The keys one agent uses (PROTOCOL.md 3, 4): where its frames go up and come down, the start message that opens its
+/// device or asks it to announce itself again, and where it announces.
+/// </summary>
+public sealed record AgentTopics(string Up, string Down, string Start, string Started)
+{
+    /// <summary>An IP agent, TUN or serial: <c>*.ip.tun.*</c>.</summary>
+    public static AgentTopics Ip(AgentName name) =>
+        new(Topics.IpPacketUp(name), Topics.IpPacketDown(name), Topics.TunStart(name), Topics.TunStarted(name));
+
+    /// <summary>A serial agent with raw 802.15.4 frames: <c>*.802154.serial.*</c>.</summary>
+    public static AgentTopics Ieee802154(AgentName name) =>
+        new(Topics.SerialPacketUp(name), Topics.SerialPacketDown(name), Topics.SerialStart(name), Topics.SerialStarted(name));
+}
