@@ -1,3 +1,4 @@
+using Agent.Testing;
 using Agent.Framing;
 using FirmwareSim.Faults;
 
@@ -8,12 +9,6 @@ public class FaultInjectorTests
     private static (IFrameEncoder, IFrameDecoder) Codecs(FramingKind framing) => framing == FramingKind.Slip
         ? (new SlipEncoder(), new SlipDecoder())
         : (new HdlcEncoder(), new HdlcDecoder());
-
-    private static byte[] Encode(IFrameEncoder encoder, byte[] payload)
-    {
-        var wire = new byte[encoder.MaxEncodedLength(payload.Length)];
-        return wire[..encoder.Encode(payload, wire)];
-    }
 
     [Theory]
     [InlineData(FramingKind.Slip, FrameError.BadEscape)]
@@ -31,7 +26,7 @@ public class FaultInjectorTests
             random.NextBytes(payload);
             payload = [0x60, .. payload, 0x7E, 0xC0];
             payloads.Add(payload);
-            decoder.Decode(faults.Apply(Encode(encoder, payload)), sink);
+            decoder.Decode(faults.Apply(FrameStreams.Encode(encoder, payload)), sink);
         }
 
         Assert.Equal(100, faults.FramesCorrupted);
@@ -54,7 +49,7 @@ public class FaultInjectorTests
         {
             byte[] payload = [0x60, (byte)i, (byte)(i >> 8)];
             payloads.Add(payload);
-            decoder.Decode(faults.Apply(Encode(encoder, payload)), sink);
+            decoder.Decode(faults.Apply(FrameStreams.Encode(encoder, payload)), sink);
         }
 
         Assert.Equal(500, faults.GarbageBursts);

@@ -3,7 +3,7 @@ using FirmwareSim.OpenWsn;
 namespace FirmwareSim.Tests;
 
 /// <summary>An ASN that reads the given values in turn (the vectors' ASNs), then stays at the last one.</summary>
-internal sealed class ScriptedAsn(long first = AsnClock.VectorAsn) : IAsnClock
+public sealed class ScriptedAsn(long first = AsnClock.VectorAsn) : IAsnClock
 {
     private readonly Queue<long> _next = new();
     private long _current = first;

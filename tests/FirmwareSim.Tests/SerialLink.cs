@@ -1,3 +1,4 @@
+using Agent.Testing;
 using System.IO.Ports;
 using Agent.Framing;
 
@@ -34,9 +35,7 @@ internal sealed class SerialLink : IDisposable
 
     public async Task SendAsync(byte[] payload)
     {
-        var wire = new byte[_encoder.MaxEncodedLength(payload.Length)];
-        var length = _encoder.Encode(payload, wire);
-        await _port.BaseStream.WriteAsync(wire.AsMemory(0, length));
+        await _port.BaseStream.WriteAsync(FrameStreams.Encode(_encoder, payload));
         await _port.BaseStream.FlushAsync();
     }
 

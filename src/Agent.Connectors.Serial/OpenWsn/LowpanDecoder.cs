@@ -25,7 +25,7 @@ public static class LowpanDecoder
     public static bool TryDecode(ReadOnlySpan<byte> lowpan, LowpanContext context, [NotNullWhen(true)] out byte[]? packet, out Drop error)
     {
         packet = null;
-        var reader = new Reader(lowpan);
+        var reader = new LowpanReader(lowpan);
         byte? tunnelHopLimit = null;
         if (reader.Peek() == Page1Dispatch)
         {
@@ -39,7 +39,7 @@ public static class LowpanDecoder
     }
 
     /// <summary>RPI is skipped, IPinIP keeps only its hop limit, Deadline and unknown elective ones are skipped (D.2.2).</summary>
-    private static bool TrySkip6LoRhs(ref Reader reader, ref byte? tunnelHopLimit, out Drop error)
+    private static bool TrySkip6LoRhs(ref LowpanReader reader, ref byte? tunnelHopLimit, out Drop error)
     {
         error = default;
         // 6LoRHs are 10xxxxxx; the IPHC that follows is 011xxxxx (RFC 8138 3).
@@ -71,7 +71,7 @@ public static class LowpanDecoder
         return true;
     }
 
-    private static bool TryDecodeIphc(ref Reader reader, LowpanContext context, byte? tunnelHopLimit, [NotNullWhen(true)] out byte[]? packet, out Drop error)
+    private static bool TryDecodeIphc(ref LowpanReader reader, LowpanContext context, byte? tunnelHopLimit, [NotNullWhen(true)] out byte[]? packet, out Drop error)
     {
         packet = null;
         var at = reader.Position;
@@ -151,7 +151,7 @@ public static class LowpanDecoder
     }
 
     /// <summary>RFC 6282 3.1.1: inline fields carry ECN before DSCP; the IPv6 traffic class is DSCP then ECN.</summary>
-    private static bool TryReadTrafficFlow(ref Reader reader, int tf, out byte trafficClass, out uint flowLabel)
+    private static bool TryReadTrafficFlow(ref LowpanReader reader, int tf, out byte trafficClass, out uint flowLabel)
     {
         trafficClass = 0;
         flowLabel = 0;
@@ -180,7 +180,7 @@ public static class LowpanDecoder
     private static byte EcnDscpToTrafficClass(byte ecnDscp) => (byte)(((ecnDscp & 0x3F) << 2) | (ecnDscp >> 6));
 
     /// <summary>SAC/DAC 0 = fe80::/64, 1 = the network prefix; SAM/DAM 00 inline, 01 IID inline, 11 IID from the link layer (D.2.3).</summary>
-    private static bool TryReadAddress(ref Reader reader, string which, bool stateful, int mode, Ipv6Prefix prefix, Eui64 linkLayer, scoped Span<byte> address, out Drop error)
+    private static bool TryReadAddress(ref LowpanReader reader, string which, bool stateful, int mode, Ipv6Prefix prefix, Eui64 linkLayer, scoped Span<byte> address, out Drop error)
     {
         error = default;
         var high = stateful ? prefix : LinkLocal;
@@ -209,7 +209,7 @@ public static class LowpanDecoder
     }
 
     /// <summary>NHC-UDP <c>11110CPP</c> (RFC 6282 4.3); NHC-EH is never sent by the FW (D.2.4).</summary>
-    private static bool TryReadNhc(ref Reader reader, out UdpHeader udp, out Drop error)
+    private static bool TryReadNhc(ref LowpanReader reader, out UdpHeader udp, out Drop error)
     {
         udp = default;
         if (!reader.TryReadByte(out var nhc)) return Fail(DropReason.OpenWsnBadLowpan, "NHC byte missing", out error);
@@ -279,40 +279,4 @@ public static class LowpanDecoder
     }
 
     private readonly record struct UdpHeader(ushort SourcePort, ushort DestinationPort, ushort? Checksum);
-
-    private ref struct Reader(ReadOnlySpan<byte> bytes)
-    {
-        private readonly ReadOnlySpan<byte> _bytes = bytes;
-
-        public int Position { get; private set; }
-
-        public readonly int Remaining => _bytes.Length - Position;
-
-        public readonly ReadOnlySpan<byte> Rest => _bytes[Position..];
-
-        /// <summary>The next byte, or 0 at the end (0 is neither a dispatch nor a 6LoRH).</summary>
-        public readonly byte Peek() => Remaining > 0 ? _bytes[Position] : (byte)0;
-
-        public void Skip(int count) => Position += count;
-
-        public bool TryRead(int count, out ReadOnlySpan<byte> bytes)
-        {
-            if (count > Remaining)
-            {
-                bytes = default;
-                return false;
-            }
-            bytes = _bytes.Slice(Position, count);
-            Position += count;
-            return true;
-        }
-
-        public bool TryReadByte(out byte value)
-        {
-            value = Peek();
-            if (Remaining == 0) return false;
-            Position++;
-            return true;
-        }
-    }
 }

@@ -39,10 +39,10 @@ public sealed class OpenWsnMotePayload : IMotePayload
 
     public TimeSpan FrameSpacing => FragmentSpacing;
 
-    /// <summary>The mesh as seen so far: motes known, routes, reassembly, for the logs and stats.</summary>
+    /// <summary>The mesh as seen so far: motes known, routes, reassembly, what went down, for the logs and stats.</summary>
     public string MeshSummary =>
         $"{_up.Topology.Motes.Count} motes, {_up.Topology.Count} routes, {_up.Fragments} fragments, {_up.Reassembled} reassembled, "
-        + $"{_up.Expired} reassembly expiries, {_up.Daos} DAOs";
+        + $"{_up.Expired} reassembly expiries, {_up.Daos} DAOs; down {_down.Counters}";
 
     /// <summary>The global addresses of the motes the topology knows.</summary>
     public IEnumerable<IPAddress> MoteAddresses => _up.Topology.Motes.Select(m => m.WithPrefix(_prefix));

@@ -59,14 +59,6 @@ public static class DropReasons
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "a drop reason without a name"),
     };
 
-    /// <summary>The reason of a name, for reading counters back; false for a name of no reason of ours.</summary>
-    public static bool TryParse(string name, out DropReason reason)
-    {
-        var index = Array.IndexOf(Names, name);
-        reason = (DropReason)Math.Max(index, 0);
-        return index >= 0;
-    }
-
     /// <summary>
     /// <c>dropped 0</c>, or <c>dropped 3 (malformed-json 1, not-ip-packet 2)</c>: the one way counts by reason are written
     /// in a line (<paramref name="verb"/>: <c>skipped</c> for a capture).

@@ -12,17 +12,12 @@ public sealed class DropReasonsTests
     public static TheoryData<DropReason> Every => [.. DropReasons.All];
 
     [Fact]
-    public void Every_reason_has_its_own_name_and_the_name_reads_back()
+    public void Every_reason_has_its_own_name()
     {
         var names = DropReasons.All.Select(r => r.Name()).ToList();
+        Assert.Equal(Enum.GetValues<DropReason>().Length, names.Count);
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", n));
-        foreach (var reason in DropReasons.All)
-        {
-            Assert.True(DropReasons.TryParse(reason.Name(), out var back));
-            Assert.Equal(reason, back);
-        }
-        Assert.False(DropReasons.TryParse("no-such-reason", out _));
     }
 
     [Theory]
