@@ -114,7 +114,7 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
     // second is read by nobody.
     private void DropStaleInput()
     {
-        var unread = Termios.BytesToRead(SlaveFd);
+        var unread = _slave.WithFd(Termios.BytesToRead);
         if (unread < 0) return;
         var now = _time.GetTimestamp();
         if (unread == 0 || unread < _unread) _draining = now;
@@ -128,13 +128,16 @@ public sealed unsafe class PseudoTerminal : IUartPort, IDisposable
 
     private void FlushInput()
     {
-        var unread = Termios.BytesToRead(SlaveFd);
+        var unread = _slave.WithFd(fd =>
+        {
+            var n = Termios.BytesToRead(fd);
+            Termios.FlushInput(fd);
+            return n;
+        });
         if (unread > 0) Interlocked.Add(ref _discarded, unread);
-        Termios.FlushInput(SlaveFd);
         _unread = 0;
     }
 
-    private int SlaveFd => (int)_slave.DangerousGetHandle();
 
     public void Dispose()
     {

@@ -28,6 +28,7 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
     private byte[] _encoded = new byte[4096];
     private byte[] _filtered = new byte[4096];
     private int _opens;
+    private volatile bool _open;
 
     public SerialConnector(SerialOptions options, ISerialLine line, IMotePayload payload, TimeProvider time)
     {
@@ -60,7 +61,7 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         var ticking = TickAsync(stopTicking.Token);
         try
         {
-            await _line.RunAsync(OnBytes, OnOpened, cancellationToken);
+            await _line.RunAsync(OnBytes, OnOpened, () => _open = false, cancellationToken);
         }
         finally
         {
@@ -95,9 +96,9 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
     {
         _decoder.Reset();
         _xonXoff?.Reset();
-        _payload.OnOpened(this);
         Interlocked.Increment(ref _opens);
-        _host?.Changed();
+        _open = true;
+        _payload.OnOpened(this);
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -106,7 +107,7 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
-                if (Opens > 0) _payload.OnTick(this);
+                if (_open) _payload.OnTick(this);
         }
         catch (OperationCanceledException)
         {

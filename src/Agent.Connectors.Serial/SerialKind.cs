@@ -19,24 +19,23 @@ public sealed class SerialKind : IAgentKind
 {
     private readonly AgentName _name;
     private readonly SerialOptions _options;
-    private readonly ISerialLine _line;
-    private readonly ILogger _log;
-    private readonly TimeProvider _time;
-    private readonly Random _random;
     private readonly MoteAddresses _addresses;
-    private OpenWsnMotePayload? _mesh;
-    private SerialConnector? _connector;
+    private readonly OpenWsnMotePayload? _mesh;
+    private readonly SerialConnector _connector;
 
     public SerialKind(AgentName name, SerialOptions options, ISerialLine line, ILogger log, TimeProvider time, Random random)
     {
         _name = name;
         _options = options;
-        _line = line;
-        _log = log;
-        _time = time;
-        _random = random;
         _addresses = new MoteAddresses(options.Host is { } host ? options.SessionPrefix.WithHost(host) : null);
         Topics = IsIp ? AgentTopics.Ip(name) : AgentTopics.Ieee802154(name);
+        IMotePayload payload = options.Payload switch
+        {
+            SerialPayload.Ip => new IpMotePayload(options.SessionPrefix, _addresses, options.DownlinkLimit, options.ForwardAll, log),
+            SerialPayload.OpenWsn => _mesh = new OpenWsnMotePayload(options.SessionPrefix, _addresses, log, time, random),
+            _ => new Ieee802154MotePayload(options.DownlinkLimit),
+        };
+        _connector = new SerialConnector(options, line, payload, time);
     }
 
     public string Name => "serial";
@@ -46,28 +45,20 @@ public sealed class SerialKind : IAgentKind
     /// <summary>A serial line is slow: a short queue, so that a backlog is dropped and counted rather than delayed for minutes.</summary>
     public int DownlinkCapacity => 64;
 
-    public string Waiting => _mesh is not null
-        ? "The mesh's root is not known yet: it is announced as soon as the mote is DAG root"
+    public string Waiting =>
+        !IsIp ? $"{_options.Port} has not opened yet: serial.started goes out as soon as it does"
+        : _mesh is not null ? "The mesh's root is not known yet: it is announced as soon as the mote is DAG root"
         : "The mote's address is not known yet: it is announced as soon as the mote sends a packet";
 
     /// <summary>IP and OpenWSN payloads use the IP topics; 802.15.4 its own.</summary>
     private bool IsIp => _options.Payload != SerialPayload.Ieee802154;
 
-    public Task<IConnector?> OpenAtStartAsync(CancellationToken cancellationToken)
-    {
-        IMotePayload payload = _options.Payload switch
-        {
-            SerialPayload.Ip => new IpMotePayload(_options.SessionPrefix, _addresses, _options.DownlinkLimit, _options.ForwardAll, _log),
-            SerialPayload.OpenWsn => _mesh = new OpenWsnMotePayload(_options.SessionPrefix, _addresses, _log, _time, _random),
-            _ => new Ieee802154MotePayload(_options.DownlinkLimit),
-        };
-        _connector = new SerialConnector(_options, _line, payload, _time);
-        return Task.FromResult<IConnector?>(_connector);
-    }
+    /// <summary>The line is the connector's to open and reopen: it runs from the start.</summary>
+    public Task<IConnector?> OpenAtStartAsync(CancellationToken cancellationToken) => Task.FromResult<IConnector?>(_connector);
 
     public byte[]? Announcement()
     {
-        if (!IsIp) return _connector is { Opens: > 0 } ? new SerialStartedMessage(_name.Value, _options.Port, _options.Baud).ToJson() : null;
+        if (!IsIp) return _connector.Opens > 0 ? new SerialStartedMessage(_name.Value, _options.Port, _options.Baud).ToJson() : null;
         return _addresses.Global is { } address ? MoteSettings(address).ToStarted(_name).ToJson() : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Serilog;
 using Agent.Core.Addressing;
 using Agent.Core.Agents;
@@ -26,11 +27,9 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
     public async Task<IConnector?> OpenAtStartAsync(CancellationToken cancellationToken) =>
         AddressPlan.AtStart(name, options) is { } settings ? await OpenAsync(settings, cancellationToken) : null;
 
-    public async Task<OpenResult> OpenOnStartAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<OpenResult> OpenOnStartAsync(JsonObject start, CancellationToken cancellationToken)
     {
-        if (TunConfigMessage.TryParse(body.Span) is not { } start)
-            return OpenResult.Refused(new Drop(DropReason.BadControl, "not a JSON object"));
-        if (!AddressPlan.TryFromTunStart(name, options, start, out var settings, out var error))
+        if (!AddressPlan.TryFromTunStart(name, options, TunConfigMessage.From(start), out var settings, out var error))
             return OpenResult.Refused(new Drop(DropReason.BadControl, error!));
         return OpenResult.Opened(await OpenAsync(settings!, cancellationToken));
     }

@@ -9,10 +9,10 @@ namespace Agent.Framing;
 /// </summary>
 public sealed class XonXoffFilter
 {
-    private const byte Xon = 0x11;
-    private const byte Escape = 0x12;
-    private const byte Xoff = 0x13;
-    private const byte EscapeMask = 0x10;
+    private const byte Xon = XonXoffEscaper.Xon;
+    private const byte Escape = XonXoffEscaper.Escape;
+    private const byte Xoff = XonXoffEscaper.Xoff;
+    private const byte EscapeMask = XonXoffEscaper.Mask;
 
     private static readonly SearchValues<byte> Special = SearchValues.Create(Xon, Escape, Xoff);
 

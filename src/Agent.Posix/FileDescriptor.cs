@@ -17,5 +17,21 @@ public sealed class FileDescriptor : SafeHandle
 
     public override bool IsInvalid => handle == -1;
 
+    /// <summary>Runs <paramref name="action"/> with the raw fd, kept open for the call (an ioctl, tcflush ...).</summary>
+    /// <exception cref="ObjectDisposedException">Closed already.</exception>
+    public T WithFd<T>(Func<int, T> action)
+    {
+        var added = false;
+        try
+        {
+            DangerousAddRef(ref added);
+            return action((int)handle);
+        }
+        finally
+        {
+            if (added) DangerousRelease();
+        }
+    }
+
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

@@ -41,7 +41,8 @@ public sealed class TunAgentTests
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_1").RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
-        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw"], _bus.BoundKeys.Where(k => k != StatsKeys.Request));
+        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw", Topics.IdentifyRequest],
+            _bus.BoundKeys.Where(k => k != StatsKeys.Request).Distinct());
         Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready"],
             _bus.Published.Select(p => p.Key).Where(k => k != "fromAgent.agent_1.stats"));
         var started = Json(_bus.BodiesOn("fromAgent.agent_1.ip.tun.started")[0]);
@@ -133,6 +134,72 @@ public sealed class TunAgentTests
             Encoding.UTF8.GetBytes($$"""{"data": [{{string.Join(",", SamplePackets.EchoRequestV4)}}]}"""));
         for (var i = 0; i < 200 && _device.Written.IsEmpty; i++) await Task.Delay(10);
         Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single().Data);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_routers_identify_request_gets_the_announcement_and_the_stats_at_once()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_4").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.WaitForAsync("fromAgent.agent_4.stats");
+        await _bus.DeliverAsync(Topics.IdentifyRequest, StatsKeys.RequestBody("packetrouting"));
+        var again = Json(await _bus.WaitForAsync("fromAgent.agent_4.ip.tun.started", count: 2));
+        Assert.Equal("4", again["ipv6_host"]!.GetValue<string>());
+        await _bus.WaitForAsync("fromAgent.agent_4.stats", count: 2);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_tun_start_during_start_up_opens_no_second_interface()
+    {
+        var opening = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var opens = 0;
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_1", open: async (settings, _) =>
+        {
+            Interlocked.Increment(ref opens);
+            opening.TrySetResult();
+            await release.Task;
+            _device = new MemoryConnector();
+            return _device;
+        }).RunAsync(stop.Token);
+        await opening.Task;
+        var start = _bus.DeliverAsync("toAgent.agent_1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "1"}"""));
+        release.SetResult();
+        await start;
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        Assert.Equal(1, opens);
+        await stop.CancelAsync();
+        await run;
+        Assert.True(_device!.Disposed);
+    }
+
+    [Fact]
+    public async Task A_device_that_fails_for_good_ends_the_agent_with_its_error_after_a_goodbye()
+    {
+        var run = Agent("agent_1").RunAsync(CancellationToken.None);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        _device!.Fail(new IOException("tun0 hung up"));
+        var error = await Assert.ThrowsAsync<IOException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("tun0 hung up", error.Message);
+        await _bus.WaitForAsync(Topics.ComponentShutdown);
+        Assert.True(_device.Disposed);
+    }
+
+    [Fact]
+    public async Task A_start_message_that_is_not_json_is_counted_and_announces_nothing_once_started()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.agent_1.ip.tun.start", Encoding.UTF8.GetBytes("{not json"));
+        Assert.Equal(1, _counters.Drops[DropReason.BadControl]);
+        Assert.Single(_bus.BodiesOn("fromAgent.agent_1.ip.tun.started"));
         await stop.CancelAsync();
         await run;
     }

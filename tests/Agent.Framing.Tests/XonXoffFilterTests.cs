@@ -1,3 +1,4 @@
+using CsCheck;
 using Agent.Testing;
 using System.Text.Json;
 using Agent.Framing;
@@ -156,5 +157,19 @@ public class XonXoffFilterTests
             foreach (var item in element.EnumerateArray())
                 foreach (var pair in Pairs(item, encodedKey, rawKey)) yield return pair;
         }
+    }
+
+    [Fact]
+    public void What_the_escaper_writes_the_filter_undoes_for_every_byte_value_under_random_chunking()
+    {
+        Gen.Byte.Array[0, 600].Select(FrameStreams.Chunking).Sample((bytes, chunking) =>
+        {
+            var wire = XonXoffEscaper.Apply(bytes);
+            Assert.DoesNotContain(XonXoffEscaper.Xon, wire);
+            Assert.DoesNotContain(XonXoffEscaper.Xoff, wire);
+            var filter = new XonXoffFilter();
+            Assert.Equal(bytes, FilterAll(filter, wire, chunking));
+            Assert.Equal(0, filter.XonCount + filter.XoffCount);
+        });
     }
 }

@@ -13,7 +13,16 @@ public sealed class FakeBus : IMessageBus
     /// <summary>When false, publishes fail as they do while the broker is away.</summary>
     public bool Connected { get; set; } = true;
 
-    public long Reconnects => 0;
+    public long Reconnects { get; private set; }
+
+    public event Action? Reconnected;
+
+    /// <summary>Plays a broker connection that was lost and has recovered.</summary>
+    public void Reconnect()
+    {
+        Reconnects++;
+        Reconnected?.Invoke();
+    }
 
     public IReadOnlyList<string> BoundKeys => _subscriptions.SelectMany(s => s.Keys).ToList();
 

@@ -14,6 +14,7 @@ public sealed class MemoryConnector(string interfaceName = "tun0") : IConnector
 {
     private readonly Channel<Frame> _frames = Channel.CreateUnbounded<Frame>();
     private readonly TaskCompletionSource<IConnectorHost> _host = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Name => InterfaceName;
 
@@ -37,10 +38,14 @@ public sealed class MemoryConnector(string interfaceName = "tun0") : IConnector
 
     public void Read(byte[] frame, DateTimeOffset? at = null) => _frames.Writer.TryWrite(new Frame(frame, at ?? DateTimeOffset.UtcNow));
 
+    /// <summary>The device fails beyond repair (an interface deleted that cannot be made again).</summary>
+    public void Fail(Exception error) => _failed.TrySetException(error);
+
     public async Task RunAsync(IConnectorHost host, CancellationToken cancellationToken)
     {
         _host.TrySetResult(host);
-        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAny(_failed.Task, Task.Delay(Timeout.Infinite, cancellationToken));
+        if (_failed.Task.IsFaulted) await _failed.Task;
     }
 
     public Drop? CheckDownlink(ReadOnlySpan<byte> frame) => Check(frame.ToArray());

@@ -35,7 +35,7 @@ public sealed class DeviceLine : ISerialLine
 
     public string Name => _path;
 
-    public async Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, CancellationToken cancellationToken)
+    public async Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, Action closed, CancellationToken cancellationToken)
     {
         string? lastProblem = null;
         while (!cancellationToken.IsCancellationRequested)
@@ -71,6 +71,7 @@ public sealed class DeviceLine : ISerialLine
             {
                 lock (_writeLock) _device = null;
                 device.Dispose();
+                closed();
             }
         }
     }

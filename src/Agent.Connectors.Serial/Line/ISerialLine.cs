@@ -13,11 +13,11 @@ public interface ISerialLine
 
     /// <summary>
     /// Runs until cancelled: opens the line (waiting while it is absent), calls <paramref name="opened"/> after every
-    /// (re)open, hands every chunk read to <paramref name="received"/> (on the reader thread), and reopens the line
-    /// whenever it goes away.
+    /// (re)open and <paramref name="closed"/> once it is gone again, hands every chunk read to <paramref name="received"/>
+    /// (on the reader thread), and reopens the line whenever it goes away.
     /// </summary>
     /// <exception cref="UnauthorizedAccessException">The line exists but may not be opened: waiting would not help.</exception>
-    Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, CancellationToken cancellationToken);
+    Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, Action closed, CancellationToken cancellationToken);
 
     /// <summary>Writes bytes; null when written, else why not (the line is absent, or stayed paused too long).</summary>
     Drop? Write(ReadOnlySpan<byte> bytes);

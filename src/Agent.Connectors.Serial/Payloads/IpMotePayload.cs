@@ -31,7 +31,11 @@ public sealed class IpMotePayload : IMotePayload
 
     public void FromMote(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> wire, IMoteLink link)
     {
-        if (frame.IsEmpty) return;
+        if (frame.IsEmpty)
+        {
+            link.Drop(new Drop(DropReason.EmptyFrame, "an HDLC frame with only its FCS"));
+            return;
+        }
         switch (frame[0])
         {
             case >= 0x60 and <= 0x6F or >= 0x45 and <= 0x4F:

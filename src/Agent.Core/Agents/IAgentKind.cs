@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Agent.Core.Connectors;
 using Agent.Core.Drops;
 using Agent.Core.Protocol;
@@ -30,7 +31,7 @@ public interface IAgentKind
     /// is dropped and the agent keeps waiting).
     /// </summary>
     /// <exception cref="Exception">The device could not be opened: the agent ends with it.</exception>
-    Task<OpenResult> OpenOnStartAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+    Task<OpenResult> OpenOnStartAsync(JsonObject start, CancellationToken cancellationToken) =>
         Task.FromResult(OpenResult.Refused(new Drop(DropReason.BadControl, "this agent opens its device at start")));
 
     /// <summary>The body to publish on <see cref="AgentTopics.Started"/> now, or null while there is nothing to say yet.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Serilog;
 using Agent.Core.Bus;
 using Agent.Core.Connectors;
@@ -24,7 +25,7 @@ public sealed class SessionAgent
     private readonly PacketLog _packetLog;
     private readonly ILogger _log;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _startLock = new(1, 1);
+    private readonly SemaphoreSlim _startLock = new(1, 1); // one device, opened once, whoever asks first
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _stopping;
@@ -47,32 +48,30 @@ public sealed class SessionAgent
 
     /// <summary>
     /// Runs until cancelled (a clean stop), or until the device cannot be opened or fails beyond repair, or no start
-    /// message came within the start timeout (an exception).
+    /// message came within the start timeout (an exception). Either way it says goodbye and closes the device.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        _stopping = cancellationToken;
-        using var stopStats = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Ours, so that a stop for any reason ends the relay, the stats and a start in progress.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _stopping = stop.Token;
         Task? stats = null;
         try
         {
-            await _bus.SubscribeAsync([_kind.Topics.Start, _kind.Topics.Down], OnMessageAsync, cancellationToken);
-            if (await _kind.OpenAtStartAsync(cancellationToken) is { } connector)
-                await StartAsync(connector);
-            else
-                _log.Information("{Waiting}", _kind.Waiting);
-            await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), cancellationToken);
+            await _bus.SubscribeAsync([_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest], OnMessageAsync, _stopping);
+            await StartAsync(async ct => await _kind.OpenAtStartAsync(ct) is { } c ? OpenResult.Opened(c) : default, _kind.Topics.Start);
+            if (_connector is null) _log.Information("{Waiting}", _kind.Waiting);
+            await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), _stopping);
             stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time)
-                .RunAsync(stopStats.Token);
+                .RunAsync(_stopping);
 
             if (_options.StartTimeout is { } timeout)
             {
-                var timedOut = Task.Delay(timeout, _time, cancellationToken);
-                await Task.WhenAny(_started.Task, _failed.Task, timedOut);
-                if (!_started.Task.IsCompleted && !_failed.Task.IsCompleted && !cancellationToken.IsCancellationRequested)
+                await Task.WhenAny(_started.Task, _failed.Task, Task.Delay(timeout, _time, _stopping));
+                if (!_started.Task.IsCompleted && !_failed.Task.IsCompleted && !_stopping.IsCancellationRequested)
                     throw new AgentStartException($"no {_kind.Topics.Start} within {timeout.TotalSeconds:0} s (--start-timeout)");
             }
-            await Task.WhenAny(Task.Delay(Timeout.Infinite, cancellationToken), _failed.Task);
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, _stopping), _failed.Task);
             if (_failed.Task.IsFaulted) await _failed.Task;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -80,7 +79,7 @@ public sealed class SessionAgent
         }
         finally
         {
-            await stopStats.CancelAsync();
+            await stop.CancelAsync();
             if (stats is not null) await stats.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await StopAsync();
         }
@@ -94,65 +93,62 @@ public sealed class SessionAgent
             else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet"));
             return;
         }
-        if (Wire.TryParseObject(body.Span) is null)
+        if (routingKey == Topics.IdentifyRequest)
+        {
+            // A router asks who is there (its stats publisher answers with the stats): announce what is known, quietly.
+            await AnnounceAsync();
+            return;
+        }
+        if (Wire.TryParseObject(body.Span) is not { } start)
         {
             Drop(routingKey, new Drop(DropReason.BadControl, "not a JSON object"));
             return;
         }
-        if (_connector is not null)
-        {
-            if (_kind.Announcement() is null) _log.Information("{Key}: nothing to announce yet. {Waiting}", routingKey, _kind.Waiting);
-            else
-            {
-                _log.Information("{Key}: announcing it again", routingKey);
-                await AnnounceAsync();
-            }
-            return;
-        }
         try
         {
-            await _startLock.WaitAsync(_stopping);
-            try
-            {
-                if (_connector is not null) return;
-                var result = await _kind.OpenOnStartAsync(body, _stopping);
-                if (result.Refusal is { } refusal) Drop(routingKey, refusal);
-                else await StartLockedAsync(result.Connector!);
-            }
-            finally
-            {
-                _startLock.Release();
-            }
+            if (_connector is null && await StartAsync(ct => _kind.OpenOnStartAsync(start, ct), routingKey)) return;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _failed.TrySetException(e);
+            return;
         }
+        // The device was open already: a repeated start asks the agent to announce itself again (PROTOCOL.md 3.1).
+        if (_kind.Announcement() is null)
+        {
+            _log.Information("{Key}: nothing to announce yet. {Waiting}", routingKey, _kind.Waiting);
+            return;
+        }
+        _log.Information("{Key}: announcing it again", routingKey);
+        await AnnounceAsync();
     }
 
-    private async Task StartAsync(IConnector connector)
+    /// <summary>
+    /// Opens the device, unless one is open already: announces what is known, then runs it (whatever it learns later
+    /// comes as a change). True when this call opened it.
+    /// </summary>
+    private async Task<bool> StartAsync(Func<CancellationToken, Task<OpenResult>> open, string source)
     {
         await _startLock.WaitAsync(_stopping);
         try
         {
-            await StartLockedAsync(connector);
+            if (_connector is not null) return false;
+            var result = await open(_stopping);
+            if (result.Refusal is { } refusal) Drop(source, refusal);
+            if (result.Connector is not { } connector) return false;
+            _connector = connector;
+            var relay = new PacketRelay(_bus, connector, _kind.Topics.Up, _counters, _packetLog, _kind.DownlinkCapacity,
+                changed: () => _ = AnnounceAsync());
+            _relay = relay; // downlink frames queue from now on; the device takes them once it runs
+            if (_kind.Announcement() is not null) await AnnounceAsync();
+            _relayTask = RunRelayAsync(relay);
+            _started.TrySetResult();
+            return true;
         }
         finally
         {
             _startLock.Release();
         }
-    }
-
-    /// <summary>Announces what is known now, then runs the device: whatever it learns later comes as a change.</summary>
-    private async Task StartLockedAsync(IConnector connector)
-    {
-        _connector = connector;
-        var relay = new PacketRelay(_bus, connector, _kind.Topics.Up, _counters, _packetLog, _kind.DownlinkCapacity,
-            changed: () => _ = AnnounceAsync());
-        _relay = relay; // downlink frames queue from now on; the device takes them once it runs
-        if (_kind.Announcement() is not null) await AnnounceAsync();
-        _relayTask = RunRelayAsync(relay);
-        _started.TrySetResult();
     }
 
     private async Task RunRelayAsync(PacketRelay relay)
@@ -187,8 +183,14 @@ public sealed class SessionAgent
     private async Task StopAsync()
     {
         await Farewell.SayAsync(_bus, _name.Value);
-        if (_relayTask is { } relayTask) await relayTask;
-        if (_connector is { } connector) await connector.DisposeAsync();
+        try
+        {
+            if (_relayTask is { } relayTask) await relayTask.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            if (_connector is { } connector) await connector.DisposeAsync();
+        }
         _log.Information("Stopped {Name}: {Counters}", _name, _counters);
         if (_kind.Summary() is { } summary) _log.Information("{Summary}", summary);
     }

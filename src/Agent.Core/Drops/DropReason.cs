@@ -32,6 +32,9 @@ public enum DropReason
     /// <summary>A downlink packet for an address that is not the mote's (hub routing sends a serial agent everything).</summary>
     NotForMote,
 
+    /// <summary>A downlink frame that came, or still waited in the queue, while the agent was stopping.</summary>
+    Stopping,
+
     // Device.
 
     /// <summary>The device took too long to read: its reader's queue was full.</summary>

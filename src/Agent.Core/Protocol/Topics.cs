@@ -8,6 +8,13 @@ public static class Topics
     public const string LossyLinkStart = "routing.lossy.link.start";
     public const string AllFromAgents = "fromAgent.#";
 
+    /// <summary>
+    /// Ours, not ioppytest's: asks every agent to announce itself at once (its <c>tun.started</c> or <c>serial.started</c>,
+    /// and its stats). A router says it when it starts and after every reconnect, so it learns the agents that started
+    /// before it without waiting for them to speak.
+    /// </summary>
+    public const string IdentifyRequest = "agents.identify.request";
+
     /// <summary>The part after <c>fromAgent.&lt;name&gt;.</c> of an IP packet key.</summary>
     public const string IpPacketSuffix = "ip.tun.packet.raw";
 
@@ -24,6 +31,9 @@ public static class Topics
 
     /// <summary>Binds every agent's 802.15.4 frames.</summary>
     public const string AllSerialPacketsUp = $"fromAgent.*.{SerialPacketSuffix}";
+
+    /// <summary>Binds the coordinator's start messages to every IP agent: they name the session's agents and addresses.</summary>
+    public const string AllTunStart = $"toAgent.*.{TunStartSuffix}";
 
     /// <summary>Binds every IP agent's announcement.</summary>
     public const string AllTunStarted = $"fromAgent.*.{TunStartedSuffix}";
@@ -48,10 +58,16 @@ public static class Topics
     public static string ToAgent(string name, string rest) => $"toAgent.{name}.{rest}";
 
     /// <summary>Splits <c>fromAgent.&lt;name&gt;.&lt;rest&gt;</c>; false for any other key.</summary>
-    public static bool TryParseFromAgent(string routingKey, out string name, out string rest)
+    public static bool TryParseFromAgent(string routingKey, out string name, out string rest) =>
+        TryParse("fromAgent.", routingKey, out name, out rest);
+
+    /// <summary>Splits <c>toAgent.&lt;name&gt;.&lt;rest&gt;</c>; false for any other key.</summary>
+    public static bool TryParseToAgent(string routingKey, out string name, out string rest) =>
+        TryParse("toAgent.", routingKey, out name, out rest);
+
+    private static bool TryParse(string prefix, string routingKey, out string name, out string rest)
     {
         name = rest = "";
-        const string prefix = "fromAgent.";
         if (!routingKey.StartsWith(prefix, StringComparison.Ordinal)) return false;
         var dot = routingKey.IndexOf('.', prefix.Length);
         if (dot <= prefix.Length || dot == routingKey.Length - 1) return false;

@@ -20,10 +20,11 @@ public sealed record TunConfigMessage(
     string? ReRoutePacketsPrefix = null,
     string? ReRoutePacketsHost = null)
 {
-    public static TunConfigMessage? TryParse(ReadOnlySpan<byte> json)
-    {
-        if (Wire.TryParseObject(json) is not { } body) return null;
-        return new TunConfigMessage(
+    public static TunConfigMessage? TryParse(ReadOnlySpan<byte> json) => Wire.TryParseObject(json) is { } body ? From(body) : null;
+
+    /// <summary>The fields of a body already parsed.</summary>
+    public static TunConfigMessage From(JsonObject body) =>
+        new(
             Wire.Text(body, "name"),
             Wire.Text(body, "ipv6_prefix"),
             Wire.Text(body, "ipv6_host"),
@@ -35,7 +36,6 @@ public sealed record TunConfigMessage(
             Wire.Text(body, "re_route_packets_if"),
             Wire.Text(body, "re_route_packets_prefix"),
             Wire.Text(body, "re_route_packets_host"));
-    }
 
     public byte[] ToJson()
     {

@@ -23,6 +23,7 @@ public sealed class PacketRelay : IConnectorHost
     private readonly PacketLog _packetLog;
     private readonly Action _changed;
     private readonly Channel<Outbound> _downlink;
+    private volatile bool _stopped;
 
     /// <param name="changed">Called when what the agent announces about the device changed.</param>
     public PacketRelay(IMessageBus bus, IConnector connector, string upKey, TrafficCounters counters, PacketLog packetLog,
@@ -62,8 +63,14 @@ public sealed class PacketRelay : IConnectorHost
             await stop.CancelAsync();
             await up.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await down.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // What the device never took is counted, and so is what comes from now on.
+            _stopped = true;
+            _downlink.Writer.TryComplete();
+            while (_downlink.Reader.TryRead(out _)) Drop(_connector.Name, Stopping);
         }
     }
+
+    private static readonly Drop Stopping = new(DropReason.Stopping, "the agent stopped before the device took it");
 
     /// <summary>Takes one downlink body: decoded and checked here, before the consumer's buffer goes away.</summary>
     public void OnDownlink(string routingKey, ReadOnlySpan<byte> body)
@@ -78,8 +85,7 @@ public sealed class PacketRelay : IConnectorHost
             Drop(routingKey, refused);
             return;
         }
-        if (!_downlink.Writer.TryWrite(new Outbound(message.Data)))
-            Drop(routingKey, new Drop(DropReason.Backlog, "the queue towards the device is full"));
+        Enqueue(routingKey, new Outbound(message.Data));
     }
 
     void IConnectorHost.Dropped(Drop drop) => Drop(_connector.Name, drop);
@@ -88,10 +94,14 @@ public sealed class PacketRelay : IConnectorHost
 
     void IConnectorHost.Changed() => _changed();
 
-    void IConnectorHost.Send(Outbound frame)
+    void IConnectorHost.Send(Outbound frame) => Enqueue(_connector.Name, frame);
+
+    private void Enqueue(string source, Outbound frame)
     {
-        if (!_downlink.Writer.TryWrite(frame))
-            Drop(_connector.Name, new Drop(DropReason.Backlog, "the queue towards the device is full"));
+        if (_downlink.Writer.TryWrite(frame)) return;
+        Drop(source, _stopped
+            ? Stopping
+            : new Drop(DropReason.Backlog, "the queue towards the device is full"));
     }
 
     private void Drop(string source, Drop drop)

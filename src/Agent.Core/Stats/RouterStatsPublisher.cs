@@ -13,7 +13,7 @@ public sealed class RouterStatsPublisher(Func<RouterStats> stats, IMessageBus bu
     public string Key => StatsKeys.Router;
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        new StatsCadence(bus, interval, log, time).RunAsync(PublishAsync, async ct =>
+        new StatsCadence(bus, interval, log, time, [StatsKeys.Request]).RunAsync(PublishAsync, async ct =>
         {
             var published = await PublishAsync(ct);
             log.Information("Stats {Component} {Replica}: {Summary}", published.Component, published.Replica, published.Summary());

@@ -6,9 +6,10 @@ namespace Agent.Core.Stats;
 
 /// <summary>
 /// When stats go out: once at start, then every interval (the tick, which also logs), and at once on every
-/// <see cref="StatsKeys.Request"/>. Shared by the agents' and the router's publishers.
+/// request (<see cref="StatsKeys.Request"/>; an agent also answers <see cref="Protocol.Topics.IdentifyRequest"/>). Shared by
+/// the agents' and the router's publishers.
 /// </summary>
-internal sealed class StatsCadence(IMessageBus bus, TimeSpan interval, ILogger log, TimeProvider time)
+internal sealed class StatsCadence(IMessageBus bus, TimeSpan interval, ILogger log, TimeProvider time, IReadOnlyCollection<string> requestKeys)
 {
     /// <summary>
     /// Requests closer together than this get one answer: several <c>agent status --watch</c> asking every second
@@ -37,7 +38,7 @@ internal sealed class StatsCadence(IMessageBus bus, TimeSpan interval, ILogger l
     {
         try
         {
-            await bus.SubscribeAsync([StatsKeys.Request], (_, _, _) =>
+            await bus.SubscribeAsync(requestKeys, (_, _, _) =>
             {
                 requests.TryWrite(true);
                 return ValueTask.CompletedTask;
@@ -46,7 +47,7 @@ internal sealed class StatsCadence(IMessageBus bus, TimeSpan interval, ILogger l
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Stats are a side show: a failed subscription must not stop the agent; it only makes status wait longer.
-            log.Warning("Stats requests ({Key}) will not be answered: {Reason}", StatsKeys.Request, e.Message);
+            log.Warning("Stats requests ({Keys}) will not be answered: {Reason}", string.Join(", ", requestKeys), e.Message);
         }
     }
 

@@ -8,7 +8,7 @@ namespace Agent.Core.Stats;
 /// <summary>
 /// Publishes an agent's <see cref="AgentStats"/> at start, then every interval with a one-line summary in the log, and
 /// at once whenever someone publishes <see cref="StatsKeys.Request"/> (so <c>agent status</c> need not wait an
-/// interval). An interval of zero publishes no periodic message; requests are still answered.
+/// interval) or <see cref="Topics.IdentifyRequest"/> (so a router that starts later learns the agent at once). An interval of zero publishes no periodic message; requests are still answered.
 /// </summary>
 public sealed class StatsPublisher(
     AgentName name, string kind, Func<IReadOnlyList<string>> addresses, TrafficCounters counters, IMessageBus bus,
@@ -19,7 +19,7 @@ public sealed class StatsPublisher(
     public string Key => StatsKeys.Agent(name);
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        new StatsCadence(bus, interval, log, time).RunAsync(PublishAsync, async ct =>
+        new StatsCadence(bus, interval, log, time, [StatsKeys.Request, Topics.IdentifyRequest]).RunAsync(PublishAsync, async ct =>
         {
             var stats = await PublishAsync(ct);
             log.Information("Stats {Name}: {Summary}", name, stats.Summary());

@@ -180,4 +180,45 @@ public sealed class SerialAgentTests : IAsyncLifetime
         Assert.Empty(_bus.BodiesOn("fromAgent.agent_3.ip.tun.packet.raw")); // it never left the mesh
         Assert.Contains(_sink.Lines, l => l.Contains("down #1 80 B bbbb::1415:92cc:0:2 -> bbbb::1415:92cc:0:4 ICMPv6 echo-request"));
     }
+
+    [Fact]
+    public async Task An_ip_mote_is_announced_once_not_again_on_every_replug()
+    {
+        await StartAsync();
+        _line.Plug();
+        _line.Feed(Slip(Ipv6("bbbb::3", "bbbb::1")));
+        await _bus.WaitForAsync("fromAgent.agent_3.ip.tun.started");
+        _line.Unplug();
+        _line.Plug();
+        _line.Feed(Slip(Ipv6("bbbb::3", "bbbb::1")));
+        await WaitUntil(() => _counters.UpPackets == 2, "the second packet did not go up");
+        Assert.Single(_bus.BodiesOn("fromAgent.agent_3.ip.tun.started"));
+    }
+
+    [Fact]
+    public async Task A_paused_line_holds_our_output_but_never_the_mote_s_input()
+    {
+        await StartAsync();
+        _line.Plug();
+        _line.Pause(); // the mote said XOFF
+        _line.Feed(Slip("?P"u8.ToArray()));
+        await WaitUntil(() => _line.Waiting == 1, "the answer to ?P did not wait for the paused line");
+        _line.Feed(Slip(Ipv6("bbbb::3", "bbbb::1")));
+        await _bus.WaitForAsync("fromAgent.agent_3.ip.tun.packet.raw"); // the reader is not held by the paused write
+        Assert.Empty(_line.Written);
+        _line.Resume();
+        await WaitUntil(() => _line.Written.Count == 1, "the answer was not written after XON");
+    }
+
+    [Fact]
+    public async Task An_unplugged_openwsn_line_is_not_probed()
+    {
+        await StartAsync(SerialPayload.OpenWsn, SerialFraming.Hdlc);
+        _line.Plug();
+        await WaitUntil(() => !_line.Written.IsEmpty, "no echo probe on a silent line"); // 1.5 s of silence, then S
+        _line.Unplug();
+        await WaitUntil(() => !_line.Plugged, "the line was not unplugged");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three ticks with the line away
+        Assert.Equal(0, _counters.Drops[DropReason.DeviceAbsent]);
+    }
 }

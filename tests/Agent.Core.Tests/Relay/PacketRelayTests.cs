@@ -158,4 +158,19 @@ public sealed class PacketRelayTests : IAsyncLifetime
         Assert.Equal(1, _changes);
         await WaitUntil(() => _logSink.Lines.Any(l => l.Contains("tun7 says: hello from the mote")));
     }
+
+    [Fact]
+    public async Task What_the_device_never_took_and_what_comes_after_stop_is_counted_as_stopping()
+    {
+        var slow = new MemoryConnector("tun8");
+        var relay = new PacketRelay(_bus, slow, Up, _counters, _packetLog, downlinkCapacity: 4);
+        using var stop = new CancellationTokenSource();
+        await stop.CancelAsync(); // stopped before the writer took anything
+        relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
+        relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
+        await relay.RunAsync(stop.Token);
+        relay.OnDownlink(Down, PacketBody(SamplePackets.EchoRequestV6));
+        Assert.Equal(3, _counters.Drops[DropReason.Stopping]);
+        Assert.Empty(slow.Written);
+    }
 }

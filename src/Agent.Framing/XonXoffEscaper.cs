@@ -1,9 +1,10 @@
-namespace FirmwareSim.OpenWsn;
+namespace Agent.Framing;
 
 /// <summary>
 /// The XON/XOFF sublayer of the OpenWSN boards' UART drivers (FW bsp/boards/*/uart.c, OPENWSN.md A): every byte
 /// the mote sends, after HDLC, goes out with 0x11, 0x13 and 0x12 replaced by 0x12, byte XOR 0x10; bare XOFF/XON
-/// are sent when the TSCH MAC inhibits and releases the serial port around each slot. Mote to PC only.
+/// are sent when the TSCH MAC inhibits and releases the serial port around each slot. Mote to PC only: the agent
+/// undoes it with <see cref="XonXoffFilter"/>, firmware-sim does it.
 /// </summary>
 public static class XonXoffEscaper
 {
@@ -17,19 +18,20 @@ public static class XonXoffEscaper
 
     public static byte[] Apply(ReadOnlySpan<byte> wire)
     {
-        var escaped = new List<byte>(wire.Length + 8);
+        var escaped = new byte[wire.Length + wire.Count(Xon) + wire.Count(Escape) + wire.Count(Xoff)];
+        var n = 0;
         foreach (var b in wire)
         {
             if (b is Xon or Escape or Xoff)
             {
-                escaped.Add(Escape);
-                escaped.Add((byte)(b ^ Mask));
+                escaped[n++] = Escape;
+                escaped[n++] = (byte)(b ^ Mask);
             }
             else
             {
-                escaped.Add(b);
+                escaped[n++] = b;
             }
         }
-        return [.. escaped];
+        return escaped;
     }
 }
