@@ -19,7 +19,7 @@ public static class RouterCommand
         };
         var mode = new Option<string>("--mode")
         {
-            Description = "address: a unicast packet goes only to the agent that announced its destination; hub: every packet to every other agent and agent_TT (the exact ioppytest semantics)",
+            Description = "address: a unicast packet goes only to the agent that owns its destination (announced, or agent_N for bbbb::N and 10.2.0.N); hub: every packet to every other agent (the exact ioppytest semantics). agent_TT gets a copy of every packet in both",
             DefaultValueFactory = _ => "address",
         };
         mode.AcceptOnlyFromAmong("address", "hub");
@@ -34,6 +34,10 @@ public static class RouterCommand
             DefaultValueFactory = _ => RouterOptions.DefaultSharedQueue,
             HelpName = "NAME",
         };
+        var noTestingTool = new Option<bool>("--no-tt")
+        {
+            Description = "Send agent_TT (the testing tool's observer) no copies of the session's packets",
+        };
         var command = new Command("router", """
             Forward the packets the agents of a session publish, as the ioppytest backend does. Run it twice or more for replicas.
 
@@ -41,8 +45,9 @@ public static class RouterCommand
               agent router --url amqp://user:pass@broker/session
               agent router --url amqp://user:pass@broker/session --nodes agent_1,agent_2 --mode hub
               agent router --url amqp://user:pass@broker/session --link agent_1,agent_2 --link agent_2,agent_3
+              agent router --url amqp://user:pass@broker/session --no-tt        (no testing tool in this session)
             """);
-        foreach (var option in new Option[] { nodes, mode, links, queue }) command.Options.Add(option);
+        foreach (var option in new Option[] { nodes, mode, links, queue, noTestingTool }) command.Options.Add(option);
         command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "router", async log =>
         {
             var seeds = Names(result.GetValue(nodes), "--nodes");
@@ -51,7 +56,7 @@ public static class RouterCommand
                 .ToList();
             if (linkList.Any(l => l.Count < 2)) throw new UsageException("--link needs at least two agents, comma-separated");
             var options = new RouterOptions(seeds, result.GetValue(mode) == "hub" ? RoutingMode.Hub : RoutingMode.Address,
-                linkList, result.GetValue(queue)!);
+                linkList, result.GetValue(queue)!, CopyToTestingTool: !result.GetValue(noTestingTool));
             var busOptions = global.Bus(result, "agent router");
             var statsInterval = global.Stats(result);
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);

@@ -39,6 +39,14 @@ public static class TunCommand
             Description = "Seconds to wait for toAgent.<name>.ip.tun.start before giving up (default: wait forever)",
             HelpName = "SECONDS",
         };
+        var reRouteIf = new Option<string?>("--re-route-packets-if")
+        {
+            Description = "The interface towards a network behind this host (a WSN behind a border router): with the two below, its prefix is routed there and IPv6 is forwarded between it and the tunnel",
+            HelpName = "INTERFACE",
+        };
+        var reRoutePrefix = new Option<string?>("--re-route-packets-prefix") { Description = "That network's /64 prefix, e.g. cccc", HelpName = "PREFIX" };
+        var reRouteHost = new Option<string?>("--re-route-packets-host") { Description = "The node under test there (announced as this agent's address), e.g. 1", HelpName = "HOST" };
+        var noForwarding = new Option<bool>("--ipv6-no-forwarding") { Description = "Turn IPv6 forwarding off on the interface (and route nothing behind this host)" };
         var forceBootstrap = new Option<bool>("--force-bootstrap") { Description = "Accepted for the original agent's command line; no effect", Hidden = true };
 
         var command = new Command("tun", """
@@ -49,9 +57,11 @@ public static class TunCommand
               sudo agent tun --name coap_client --start-timeout 60      (waits for toAgent.coap_client.ip.tun.start)
               sudo agent tun --name eut1 --ipv6-prefix bbbb --ipv6-host 5 --ipv4-address 10.2.0.5/24
               sudo agent tun --name agent_2 --netns iut2                 (interface inside namespace iut2)
+              sudo agent tun --name agent_1 --re-route-packets-if eth1 --re-route-packets-prefix cccc --re-route-packets-host 1
+                                                                          (a WSN with cccc::1 behind this host's eth1)
             """);
         command.Aliases.Add("connect");
-        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, forceBootstrap })
+        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, forceBootstrap })
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "tun", async log =>
@@ -59,6 +69,10 @@ public static class TunCommand
             if (!AgentName.TryParse(result.GetValue(name), out var agentName, out var nameError)) throw new UsageException($"--name: {nameError}");
             if (!AddressOptions.TryParse(result.GetValue(ipv6Prefix), result.GetValue(ipv6Host), result.GetValue(ipv4Address), out var addresses, out var addressError))
                 throw new UsageException(addressError);
+            if (!ReRoute.TryParse(result.GetValue(reRouteIf), result.GetValue(reRoutePrefix), result.GetValue(reRouteHost),
+                    "--re-route-packets-if/-prefix/-host", out var reRoute, out var reRouteError))
+                throw new UsageException(reRouteError);
+            addresses = addresses with { ReRoute = reRoute, Ipv6NoForwarding = result.GetValue(noForwarding) ? true : null };
             var interfaceOptions = new TunInterfaceOptions(result.GetValue(tunName)!, result.GetValue(mtu), result.GetValue(netns));
             if (!interfaceOptions.NamePattern.Contains("tun", StringComparison.Ordinal))
                 throw new UsageException($"--tun-name '{interfaceOptions.NamePattern}' must contain 'tun': the ioppytest sniffer captures only interfaces named so");
@@ -72,7 +86,7 @@ public static class TunCommand
             var busOptions = global.Bus(result, $"agent tun {agentName}");
             var statsInterval = global.Stats(result);
 
-            OpenInterface open = async (settings, ct) => await TunConnector.OpenAsync(interfaceOptions, settings.Addresses, time, ct);
+            OpenInterface open = async (settings, ct) => await TunConnector.OpenAsync(interfaceOptions, settings, log, time, ct);
             await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, timeout),
                 new TunKind(agentName.Value, addresses, open, log), log, time, cancellationToken);
         }));

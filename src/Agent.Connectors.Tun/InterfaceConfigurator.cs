@@ -66,7 +66,39 @@ public sealed class InterfaceConfigurator
         }
     }
 
-    private async Task RunAsync(string[] arguments, CancellationToken cancellationToken)
+    /// <summary>Runs one <c>ip</c> command (in <paramref name="netns"/> if given) and returns what it printed.</summary>
+    /// <exception cref="InterfaceConfigurationException">It failed, timed out or could not be started.</exception>
+    public Task<string> RunAsync(string? netns, string[] arguments, CancellationToken cancellationToken) =>
+        RunAsync(netns is null ? arguments : ["-n", netns, .. arguments], cancellationToken);
+
+    /// <summary>Reads a kernel setting (<c>net.ipv6.conf.all.forwarding</c>) in <paramref name="netns"/> or here.</summary>
+    public async Task<string> ReadSysctlAsync(string? netns, string key, CancellationToken cancellationToken) =>
+        netns is null
+            ? (await File.ReadAllTextAsync(SysctlPath(key), cancellationToken).ConfigureAwait(false)).Trim()
+            : (await RunAsync(["netns", "exec", netns, "sysctl", "-n", key], cancellationToken).ConfigureAwait(false)).Trim();
+
+    /// <summary>Writes a kernel setting in <paramref name="netns"/> (through <c>ip netns exec … sysctl</c>) or here.</summary>
+    /// <exception cref="InterfaceConfigurationException">It could not be written.</exception>
+    public async Task WriteSysctlAsync(string? netns, string key, string value, CancellationToken cancellationToken)
+    {
+        if (netns is not null)
+        {
+            await RunAsync(["netns", "exec", netns, "sysctl", "-q", "-w", $"{key}={value}"], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await File.WriteAllTextAsync(SysctlPath(key), value, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InterfaceConfigurationException($"cannot set {key} to {value}: {e.Message}", e);
+        }
+    }
+
+    private static string SysctlPath(string key) => Path.Combine(["/proc/sys", .. key.Split('.')]);
+
+    private async Task<string> RunAsync(string[] arguments, CancellationToken cancellationToken)
     {
         string commandLine = string.Join(' ', [_ipCommand, .. arguments]);
         var startInfo = new ProcessStartInfo(_ipCommand)
@@ -107,7 +139,7 @@ public sealed class InterfaceConfigurator
                 $"{commandLine}: no answer after {_commandTimeout.TotalSeconds:0.#} s");
         }
 
-        await stdout.ConfigureAwait(false);
+        string output = await stdout.ConfigureAwait(false);
         string error = await stderr.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
@@ -115,6 +147,7 @@ public sealed class InterfaceConfigurator
             throw new InterfaceConfigurationException(
                 $"{commandLine}: {(reason.Length > 0 ? reason : $"exit code {process.ExitCode}")}");
         }
+        return output;
     }
 
     private static void KillQuietly(Process process)

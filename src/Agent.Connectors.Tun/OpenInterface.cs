@@ -4,4 +4,4 @@ using Agent.Core.Connectors;
 namespace Agent.Connectors.Tun;
 
 /// <summary>Creates and configures the device for these settings (a TUN interface in production, an in-memory one in tests).</summary>
-public delegate Task<IConnector> OpenInterface(TunSettings settings, CancellationToken cancellationToken);
+public delegate Task<ITunInterface> OpenInterface(TunSettings settings, CancellationToken cancellationToken);

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Serilog;
+using Agent.Core.Addressing;
 using Agent.Core.Connectors;
 using Agent.Core.Drops;
 using Agent.Core.Packets;
@@ -9,7 +11,7 @@ namespace Agent.Connectors.Tun;
 /// Connects a Linux TUN interface to the relay: one dedicated thread reads packets into a bounded channel (overflow is
 /// dropped and counted, so a slow bus never blocks the device), and each written frame goes to the device as one packet.
 /// </summary>
-public sealed class TunConnector : IConnector
+public sealed class TunConnector : ITunInterface
 {
     private const int FrameQueueCapacity = 4096;
 
@@ -17,6 +19,9 @@ public sealed class TunConnector : IConnector
     private const int ReadBufferSize = 65535;
 
     private readonly TunDevice _device;
+    private readonly string? _netns;
+    private readonly InterfaceConfigurator _ip;
+    private readonly Forwarding? _forwarding;
     private readonly TimeProvider _time;
     private readonly Channel<Frame> _frames = Channel.CreateBounded<Frame>(new BoundedChannelOptions(FrameQueueCapacity)
     {
@@ -26,9 +31,12 @@ public sealed class TunConnector : IConnector
     private int _disposed;
     private Thread? _reader;
 
-    private TunConnector(TunDevice device, TimeProvider time)
+    private TunConnector(TunDevice device, string? netns, InterfaceConfigurator ip, Forwarding? forwarding, TimeProvider time)
     {
         _device = device;
+        _netns = netns;
+        _ip = ip;
+        _forwarding = forwarding;
         _time = time;
     }
 
@@ -38,28 +46,32 @@ public sealed class TunConnector : IConnector
 
     public ChannelReader<Frame> Frames => _frames.Reader;
 
-    /// <summary>Creates the TUN interface and configures it; <see cref="RunAsync"/> then reads it.</summary>
+    /// <summary>Creates the TUN interface and configures it (addresses, and the re-route setup if any); <see cref="RunAsync"/> then reads it.</summary>
     /// <param name="time">Stamps each frame's <see cref="Frame.CapturedAt"/>.</param>
     /// <exception cref="TunUnavailableException">The interface could not be created.</exception>
     /// <exception cref="InterfaceConfigurationException">The interface could not be configured; it is removed again.</exception>
-    public static async Task<TunConnector> OpenAsync(TunInterfaceOptions options, IReadOnlyList<InterfaceAddress> addresses,
-        TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<TunConnector> OpenAsync(TunInterfaceOptions options, TunSettings settings, ILogger log, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(addresses);
+        ArgumentNullException.ThrowIfNull(settings);
         var device = TunDevice.Open(options.NamePattern);
+        var ip = new InterfaceConfigurator();
         try
         {
-            await new InterfaceConfigurator().ConfigureAsync(device.Name, options.Netns, options.Mtu, addresses, cancellationToken)
-                .ConfigureAwait(false);
+            await ip.ConfigureAsync(device.Name, options.Netns, options.Mtu, settings.Addresses, cancellationToken).ConfigureAwait(false);
+            var forwarding = await Forwarding.ApplyAsync(ip, device.Name, options.Netns, settings, log, cancellationToken).ConfigureAwait(false);
+            return new TunConnector(device, options.Netns, ip, forwarding, time);
         }
         catch
         {
             device.Dispose();
             throw;
         }
-        return new TunConnector(device, time);
     }
+
+    public Task RouteIntoTunnelAsync(Ipv6Prefix prefix, CancellationToken cancellationToken) =>
+        _ip.RunAsync(_netns, ["-6", "route", "replace", prefix.ToString(), "dev", _device.Name, "metric", "1"], cancellationToken);
 
     /// <summary>Reads the interface until cancelled; a device that fails (the interface deleted) ends it with that error.</summary>
     public async Task RunAsync(IConnectorHost host, CancellationToken cancellationToken)
@@ -84,16 +96,19 @@ public sealed class TunConnector : IConnector
             : new Drop(DropReason.DeviceWrite, $"{_device.Name} refused a {frame.Data.Length}-byte packet"));
     }
 
-    /// <summary>Stops the reader, closes the device (the kernel removes the interface) and completes <see cref="Frames"/>.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the reader, closes the device (the kernel removes the interface and its routes), undoes the re-route setup
+    /// and completes <see cref="Frames"/>.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         // Wakes the reader out of poll(); the fd is closed when the reader lets go of it, so after the join the
         // interface is gone.
         _device.Dispose();
         if (_reader is { IsAlive: true } reader) reader.Join();
         _frames.Writer.TryComplete();
-        return ValueTask.CompletedTask;
+        if (_forwarding is not null) await _forwarding.UndoAsync();
     }
 
     private void ReadLoop(IConnectorHost host, TaskCompletionSource failed)

@@ -14,7 +14,10 @@ namespace Agent.Connectors.Tun;
 /// </summary>
 public sealed class TunKind(AgentName name, AddressOptions options, OpenInterface open, ILogger log) : IAgentKind
 {
+    private readonly Lock _lock = new();
+    private readonly HashSet<Ipv6Prefix> _peerNetworks = [];
     private TunSettings? _settings;
+    private ITunInterface? _interface;
 
     public string Name => "tun";
 
@@ -38,11 +41,44 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
 
     public IReadOnlyList<string> Addresses() => _settings?.Addresses.Select(a => a.ToString()).ToList() ?? [];
 
+    /// <summary>The others' announcements: a network behind another agent's host is routed into this tunnel.</summary>
+    public IReadOnlyList<string> PeerKeys { get; } = [Agent.Core.Protocol.Topics.AllTunStarted];
+
+    public async Task OnPeerAsync(string routingKey, JsonObject body, CancellationToken cancellationToken)
+    {
+        if (!Agent.Core.Protocol.Topics.TryParseFromAgent(routingKey, out var peer, out _) || peer == name.Value) return;
+        var started = TunConfigMessage.From(body);
+        if (started.Ipv6NoForwarding == true || started.ReRoutePacketsPrefix is not { } text
+            || !Ipv6Prefix.TryParse(text, out var network, out _))
+            return;
+        ITunInterface? tun;
+        lock (_lock)
+        {
+            if (!_peerNetworks.Add(network)) return;
+            tun = _interface;
+        }
+        if (tun is not null) await RouteAsync(tun, network, peer, cancellationToken);
+    }
+
     private async Task<IConnector> OpenAsync(TunSettings settings, CancellationToken cancellationToken)
     {
-        var connector = await open(settings, cancellationToken);
+        var tun = await open(settings, cancellationToken);
         _settings = settings;
-        log.Information("Interface {Interface} is up: {Settings}", connector.InterfaceName, settings);
-        return connector;
+        log.Information("Interface {Interface} is up: {Settings}", tun.InterfaceName, settings);
+        Ipv6Prefix[] known;
+        lock (_lock)
+        {
+            _interface = tun;
+            known = [.. _peerNetworks];
+        }
+        foreach (var network in known) await RouteAsync(tun, network, "an agent", cancellationToken);
+        return tun;
+    }
+
+    private async Task RouteAsync(ITunInterface tun, Ipv6Prefix network, string peer, CancellationToken cancellationToken)
+    {
+        if (_settings?.ReRoute?.Prefix == network) return; // our own network behind us
+        await tun.RouteIntoTunnelAsync(network, cancellationToken);
+        log.Information("Routing {Network} into {Interface}: {Peer} announced it behind its host", network, tun.InterfaceName, peer);
     }
 }

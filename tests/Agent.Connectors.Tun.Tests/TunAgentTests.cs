@@ -18,6 +18,7 @@ public sealed class TunAgentTests
     private readonly TrafficCounters _counters = new();
     private readonly List<TunSettings> _opened = [];
     private MemoryConnector? _device;
+    private MemoryTun? _tun;
 
     private SessionAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null, OpenInterface? open = null)
     {
@@ -26,7 +27,8 @@ public sealed class TunAgentTests
         {
             _opened.Add(settings);
             _device = new MemoryConnector();
-            return Task.FromResult<IConnector>(_device);
+            _tun = new MemoryTun(_device);
+            return Task.FromResult<ITunInterface>(_tun);
         };
         var agentName = AgentName.Parse(name);
         return new SessionAgent(agentName, new TunKind(agentName, options ?? new AddressOptions(), open, log), _bus,
@@ -41,9 +43,10 @@ public sealed class TunAgentTests
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_1").RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
-        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw", Topics.IdentifyRequest],
+        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw", Topics.IdentifyRequest, Topics.AllTunStarted],
             _bus.BoundKeys.Where(k => k != StatsKeys.Request).Distinct());
-        Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready"],
+        await _bus.WaitForAsync(Topics.IdentifyRequest);
+        Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready", Topics.IdentifyRequest],
             _bus.Published.Select(p => p.Key).Where(k => k != "fromAgent.agent_1.stats"));
         var started = Json(_bus.BodiesOn("fromAgent.agent_1.ip.tun.started")[0]);
         Assert.Equal("bbbb", started["ipv6_prefix"]!.GetValue<string>());
@@ -166,7 +169,7 @@ public sealed class TunAgentTests
             opening.TrySetResult();
             await release.Task;
             _device = new MemoryConnector();
-            return _device;
+            return new MemoryTun(_device);
         }).RunAsync(stop.Token);
         await opening.Task;
         var start = _bus.DeliverAsync("toAgent.agent_1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "1"}"""));
@@ -200,6 +203,56 @@ public sealed class TunAgentTests
         await _bus.DeliverAsync("toAgent.agent_1.ip.tun.start", Encoding.UTF8.GetBytes("{not json"));
         Assert.Equal(1, _counters.Drops[DropReason.BadControl]);
         Assert.Single(_bus.BodiesOn("fromAgent.agent_1.ip.tun.started"));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static byte[] ReRouted(string name, string prefix, bool noForwarding = false) => Encoding.UTF8.GetBytes(
+        $$"""{"name": "{{name}}", "ipv6_prefix": "bbbb", "ipv6_host": "1", "ipv6_no_forwarding": {{(noForwarding ? "true" : "false")}}, "re_route_packets_if": "eth1", "re_route_packets_prefix": "{{prefix}}", "re_route_packets_host": "1"}""");
+
+    [Fact]
+    public async Task A_network_another_agent_announces_behind_its_host_is_routed_into_the_tunnel()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_2").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        Assert.Contains(Topics.AllTunStarted, _bus.BoundKeys);
+        await _bus.WaitForAsync(Topics.IdentifyRequest); // it asks those that started earlier to say so again
+
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.started", ReRouted("agent_1", "cccc"));
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.started", ReRouted("agent_1", "cccc")); // once is enough
+        await _bus.DeliverAsync("fromAgent.agent_3.ip.tun.started", ReRouted("agent_3", "dddd", noForwarding: true));
+        await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.started", ReRouted("agent_2", "eeee")); // its own
+        Assert.Equal([Ipv6Prefix.Parse("cccc")], _tun!.Routes);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task Networks_heard_of_before_the_interface_exists_are_routed_when_it_opens()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("eut1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.started", ReRouted("agent_1", "cccc"));
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
+        Assert.Equal([Ipv6Prefix.Parse("cccc")], _tun!.Routes);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_re_route_setup_is_announced_with_its_network_and_node()
+    {
+        using var stop = new CancellationTokenSource();
+        var reRoute = new ReRoute("eth1", Ipv6Prefix.Parse("cccc"), Ipv6HostId.Parse("1"));
+        var run = Agent("agent_1", new AddressOptions(ReRoute: reRoute)).RunAsync(stop.Token);
+        var started = Json(await _bus.WaitForAsync("fromAgent.agent_1.ip.tun.started"));
+        Assert.Equal("eth1", started["re_route_packets_if"]!.GetValue<string>());
+        Assert.Equal("cccc", started["re_route_packets_prefix"]!.GetValue<string>());
+        Assert.Equal("1", started["re_route_packets_host"]!.GetValue<string>());
+        Assert.False(started["ipv6_no_forwarding"]!.GetValue<bool>());
+        Assert.Equal(reRoute, _opened.Single().ReRoute);
         await stop.CancelAsync();
         await run;
     }

@@ -13,6 +13,7 @@ public sealed class BusClient : IAsyncDisposable
     private readonly IChannel _channel;
     private readonly ConcurrentQueue<(string Key, byte[] Body)> _received = new();
     private readonly ConcurrentQueue<(string Key, string? CorrelationId, byte[] Body)> _replies = new();
+    private readonly ConcurrentQueue<(string Key, string? ContentType, string? ContentEncoding)> _properties = new();
 
     private BusClient(IConnection connection, IChannel channel)
     {
@@ -33,13 +34,20 @@ public sealed class BusClient : IAsyncDisposable
             var body = e.Body.ToArray();
             client._received.Enqueue((e.RoutingKey, body));
             client._replies.Enqueue((e.RoutingKey, e.BasicProperties.CorrelationId, body));
-            return Task.CompletedTask;
+            client._properties.Enqueue((e.RoutingKey, e.BasicProperties.ContentType, e.BasicProperties.ContentEncoding));
+            return client.OnMessage?.Invoke(e.RoutingKey, body) ?? Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue.QueueName, true, consumer);
         return client;
     }
 
+    /// <summary>Called for every message as it arrives (a fake agent answers from here).</summary>
+    public Func<string, byte[], Task>? OnMessage { get; set; }
+
     public IReadOnlyList<(string Key, byte[] Body)> Received => _received.ToList();
+
+    /// <summary>The content type and encoding each message came with.</summary>
+    public IReadOnlyList<(string Key, string? ContentType, string? ContentEncoding)> Properties => _properties.ToList();
 
     public async Task PublishAsync(string routingKey, string json) =>
         await PublishAsync(routingKey, Encoding.UTF8.GetBytes(json));

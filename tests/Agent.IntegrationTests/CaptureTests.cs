@@ -22,7 +22,11 @@ public sealed class CaptureTests(BrokerFixture broker) : IDisposable
     private static readonly IPAddress Agent2 = IPAddress.Parse("bbbb::2");
 
     /// <summary>The capture time of the session's first packet, in the body's <c>timestamp</c>.</summary>
-    private const double FirstTimestamp = 1700000000.25;
+    /// <summary>
+    /// Now, never a whole second: a capture uses a body's timestamp only when it has a fraction and lies within a
+    /// second of the receive time (issue 9).
+    /// </summary>
+    private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 + 0.0005;
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("agent-capture-");
 
@@ -35,23 +39,26 @@ public sealed class CaptureTests(BrokerFixture broker) : IDisposable
     /// A short session as agents publish it: 3 pings from agent_1 (ICMPv6 echo requests), 3 replies and an IPv4 ping
     /// from agent_2, one 802.15.4 frame from agent_3, and messages that are not packets. 8 packets, 7 of them IP.
     /// </summary>
-    private static async Task PublishSessionAsync(BusClient agents)
+    /// <summary>Publishes the session's packets a millisecond apart; returns the first one's timestamp.</summary>
+    private static async Task<double> PublishSessionAsync(BusClient agents)
     {
-        var t = FirstTimestamp;
+        var first = Now();
+        var t = first - 0.001;
         for (ushort seq = 1; seq <= 3; seq++)
         {
             await agents.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw",
-                Body(IcmpPackets.EchoRequestV6(Agent1, Agent2, 0x77, seq, "capture me"u8), "tun0", t++));
+                Body(IcmpPackets.EchoRequestV6(Agent1, Agent2, 0x77, seq, "capture me"u8), "tun0", t += 0.001));
             await agents.PublishAsync("fromAgent.agent_2.ip.tun.packet.raw",
-                Body(IcmpPackets.EchoReplyV6(Agent2, Agent1, 0x77, seq, "capture me"u8), "tun1", t++));
+                Body(IcmpPackets.EchoReplyV6(Agent2, Agent1, 0x77, seq, "capture me"u8), "tun1", t += 0.001));
         }
         await agents.PublishAsync("fromAgent.agent_2.ip.tun.packet.raw",
-            Body(IcmpPackets.EchoRequestV4(IPAddress.Parse("10.2.0.2"), IPAddress.Parse("10.2.0.1"), 9, 1, "v4"u8), "tun1", t++));
-        await agents.PublishAsync("fromAgent.agent_3.802154.serial.packet.raw", Body(Frame802154, "serial", t));
+            Body(IcmpPackets.EchoRequestV4(IPAddress.Parse("10.2.0.2"), IPAddress.Parse("10.2.0.1"), 9, 1, "v4"u8), "tun1", t += 0.001));
+        await agents.PublishAsync("fromAgent.agent_3.802154.serial.packet.raw", Body(Frame802154, "serial", t += 0.001));
         // Not packets: none of these may land in a capture.
         await agents.PublishAsync("fromAgent.agent_1.stats", """{"_api_version": "1.2.15", "name": "agent_1", "kind": "tun"}""");
         await agents.PublishAsync("fromAgent.agent_1.ip.tun.started", """{"_api_version": "1.2.15", "name": "agent_1", "ipv6_prefix": "bbbb", "ipv6_host": "1"}""");
         await agents.PublishAsync("testingtool.component.ready", """{"_api_version": "1.2.15", "component": "agent_1"}""");
+        return first;
     }
 
     private static async Task<string[]> TsharkAsync(params string[] arguments)
@@ -86,7 +93,7 @@ public sealed class CaptureTests(BrokerFixture broker) : IDisposable
         await capture.WaitForLineAsync("Capturing fromAgent.# into");
         await using var agents = await BusClient.ConnectAsync(url);
 
-        await PublishSessionAsync(agents);
+        var first = await PublishSessionAsync(agents);
         await WaitForPacketsAsync(file, 8);
         var (exit, took) = await capture.StopAsync();
         Assert.Equal(0, exit);
@@ -98,7 +105,7 @@ public sealed class CaptureTests(BrokerFixture broker) : IDisposable
         Assert.Equal(8, frames.Count);
         Assert.Equal(["agent_1", "agent_2", "agent_1", "agent_2", "agent_1", "agent_2", "agent_2", "agent_3"], frames.Select(f => f[0]));
         // The capture time is the body's timestamp, not the time the message arrived.
-        Assert.Equal(FirstTimestamp, double.Parse(frames[0][1], CultureInfo.InvariantCulture), 6);
+        Assert.InRange(double.Parse(frames[0][1], CultureInfo.InvariantCulture), first - 2e-6, first + 2e-6); // pcapng keeps microseconds
         Assert.Equal(3, await CountAsync(file, "icmpv6.type == 128"));
         Assert.Equal(3, await CountAsync(file, "icmpv6.type == 129"));
         Assert.Equal(1, await CountAsync(file, "icmp.type == 8"));

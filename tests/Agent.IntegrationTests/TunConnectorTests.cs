@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using Agent.Connectors.Tun;
+using Agent.Core.Addressing;
 using Agent.Core.Connectors;
+using Agent.Core.Protocol;
 using Agent.Core.Drops;
 
 namespace Agent.IntegrationTests;
@@ -16,17 +18,15 @@ public sealed class TunConnectorTests
 {
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly InterfaceAddress[] Addresses =
-    [
-        new(IPAddress.Parse("bbbb::1"), 64),
-        new(IPAddress.Parse("fe80::1"), 64),
-        new(IPAddress.Parse("10.2.0.1"), 24),
-    ];
+    /// <summary>agent_1's: bbbb::1/64, fe80::1/64, 10.2.0.1/24.</summary>
+    private static readonly TunSettings Settings = AddressPlan.ForName(AgentName.Parse("agent_1"))!;
+
+    private static readonly Serilog.ILogger Log = new Serilog.LoggerConfiguration().CreateLogger();
 
     /// <summary>Opens the interface and runs it under a host that counts what it drops, as the relay would.</summary>
     private static async Task<RunningTun> RunAsync(TunInterfaceOptions options, TimeProvider? time = null)
     {
-        var tun = await TunConnector.OpenAsync(options, Addresses, time ?? TimeProvider.System, CancellationToken.None);
+        var tun = await TunConnector.OpenAsync(options, Settings, Log, time ?? TimeProvider.System, CancellationToken.None);
         return new RunningTun(tun);
     }
 
@@ -144,7 +144,7 @@ public sealed class TunConnectorTests
         string missing = $"agtest-missing-{Environment.ProcessId}";
 
         var e = await Assert.ThrowsAsync<InterfaceConfigurationException>(() => TunConnector.OpenAsync(
-            new TunInterfaceOptions(NamePattern: name, Netns: missing), Addresses, TimeProvider.System, CancellationToken.None));
+            new TunInterfaceOptions(NamePattern: name, Netns: missing), Settings, Log, TimeProvider.System, CancellationToken.None));
 
         Assert.StartsWith($"ip link set dev {name} netns {missing}: ", e.Message);
         Assert.DoesNotContain('\n', e.Message);

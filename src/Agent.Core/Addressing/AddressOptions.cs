@@ -1,7 +1,11 @@
 namespace Agent.Core.Addressing;
 
-/// <summary>What the user gave on the command line: <c>--ipv6-prefix</c>, <c>--ipv6-host</c>, <c>--ipv4-address</c>.</summary>
-public sealed record AddressOptions(Ipv6Prefix? Prefix = null, Ipv6HostId? Host = null, Ipv4Config? Ipv4 = null)
+/// <summary>
+/// What the user gave on the command line: <c>--ipv6-prefix</c>, <c>--ipv6-host</c>, <c>--ipv4-address</c>, and the v0.1
+/// re-route setup (<c>--re-route-packets-*</c>, <c>--ipv6-no-forwarding</c>).
+/// </summary>
+public sealed record AddressOptions(Ipv6Prefix? Prefix = null, Ipv6HostId? Host = null, Ipv4Config? Ipv4 = null,
+    ReRoute? ReRoute = null, bool? Ipv6NoForwarding = null)
 {
     public bool IsComplete => Prefix is not null && Host is not null && Ipv4 is not null;
 

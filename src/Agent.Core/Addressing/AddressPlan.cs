@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using Agent.Core.Protocol;
@@ -19,6 +20,30 @@ public static class AddressPlan
         return new TunSettings(Ipv6Prefix.Default, host, new Ipv4Config(new IPAddress([10, 2, 0, (byte)n]), 24));
     }
 
+    /// <summary>
+    /// The agent_N whose plan address this is (bbbb::N, 10.2.0.N), or null: how the router reaches an agent that never
+    /// said which address it has (the original agent announces once, at start, and a router started later missed it).
+    /// </summary>
+    public static AgentName? OwnerOf(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        int? n = bytes.Length switch
+        {
+            16 when Ipv6Prefix.Default.Contains(address) && BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(8)) is var host and <= 0xFFFF
+                => PlanHostNumber((ushort)host),
+            4 when bytes[0] == 10 && bytes[1] == 2 && bytes[2] == 0 => bytes[3],
+            _ => null,
+        };
+        return n is >= 1 and <= 254 ? AgentName.Parse($"agent_{n.Value.ToString(CultureInfo.InvariantCulture)}") : null;
+    }
+
+    /// <summary>bbbb::N writes N's decimal digits as a hextet (bbbb::12 is agent_12): a hextet with a-f names no agent.</summary>
+    private static int? PlanHostNumber(ushort hextet)
+    {
+        var text = hextet.ToString("x", CultureInfo.InvariantCulture);
+        return text.All(char.IsAsciiDigit) ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>Settings at start, without any <c>tun.start</c>: for agent_N names, or when all three options are given.</summary>
     public static TunSettings? AtStart(AgentName name, AddressOptions options)
     {
@@ -27,7 +52,9 @@ public static class AddressPlan
         return new TunSettings(
             options.Prefix ?? plan!.Prefix,
             options.Host ?? plan!.Host,
-            options.Ipv4 ?? plan!.Ipv4);
+            options.Ipv4 ?? plan!.Ipv4,
+            options.Ipv6NoForwarding ?? false,
+            options.ReRoute);
     }
 
     /// <summary>
@@ -55,10 +82,16 @@ public static class AddressPlan
 
         var ipv4 = options.Ipv4;
         if (ipv4 is null && start.Ipv4Address is { } a && !Ipv4Config.TryParse(a, out ipv4, out error)) return false;
-        ipv4 ??= Ipv4Config.FromParts(start.Ipv4Host, start.Ipv4Network, start.Ipv4Netmask) ?? plan?.Ipv4;
+        var fromHost = ipv4 is null ? Ipv4Config.FromParts(start.Ipv4Host, start.Ipv4Network, start.Ipv4Netmask) : null;
+        ipv4 ??= fromHost ?? plan?.Ipv4;
 
-        settings = new TunSettings(prefix, host.Value, ipv4, start.Ipv6NoForwarding ?? false,
-            start.ReRoutePacketsIf, start.ReRoutePacketsPrefix, start.ReRoutePacketsHost);
+        var reRoute = options.ReRoute;
+        if (reRoute is null && !ReRoute.TryParse(start.ReRoutePacketsIf, start.ReRoutePacketsPrefix, start.ReRoutePacketsHost,
+                "tun.start re_route_packets_*", out reRoute, out error))
+            return false;
+
+        settings = new TunSettings(prefix, host.Value, ipv4, options.Ipv6NoForwarding ?? start.Ipv6NoForwarding ?? false, reRoute,
+            Ipv4HostAsGiven: fromHost is null ? null : start.Ipv4Host);
         error = "";
         return true;
     }

@@ -74,6 +74,9 @@ public readonly record struct Ipv6Prefix(ulong Value)
         return new IPAddress(bytes);
     }
 
+    /// <summary>The /64 an IPv6 address is in.</summary>
+    public static Ipv6Prefix Of(IPAddress address) => new(BinaryPrimitives.ReadUInt64BigEndian(address.GetAddressBytes()));
+
     public bool Contains(IPAddress address)
     {
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return false;

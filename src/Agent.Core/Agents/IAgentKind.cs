@@ -40,6 +40,16 @@ public interface IAgentKind
     /// <summary>The device's addresses for the stats (or its port, for 802.15.4).</summary>
     IReadOnlyList<string> Addresses();
 
+    /// <summary>
+    /// Keys of the other agents' messages this kind wants to hear (a TUN agent: their <c>tun.started</c>, for the networks
+    /// behind them). The agent then also asks everyone to identify themselves once at start, to hear those that started
+    /// earlier.
+    /// </summary>
+    IReadOnlyList<string> PeerKeys => [];
+
+    /// <summary>Another agent's message on one of <see cref="PeerKeys"/> (the agent's own announcements come too).</summary>
+    Task OnPeerAsync(string routingKey, JsonObject body, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>One more line for the log when the agent stops (the OpenWSN mesh), or null.</summary>
     string? Summary() => null;
 }

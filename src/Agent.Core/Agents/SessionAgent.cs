@@ -58,10 +58,12 @@ public sealed class SessionAgent
         Task? stats = null;
         try
         {
-            await _bus.SubscribeAsync([_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest], OnMessageAsync, _stopping);
+            await _bus.SubscribeAsync([_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest, .. _kind.PeerKeys], OnMessageAsync, _stopping);
             await StartAsync(async ct => await _kind.OpenAtStartAsync(ct) is { } c ? OpenResult.Opened(c) : default, _kind.Topics.Start);
             if (_connector is null) _log.Information("{Waiting}", _kind.Waiting);
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), _stopping);
+            if (_kind.PeerKeys.Count > 0)
+                await _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(_name.Value), _stopping);
             stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time)
                 .RunAsync(_stopping);
 
@@ -102,6 +104,11 @@ public sealed class SessionAgent
         if (Wire.TryParseObject(body.Span) is not { } start)
         {
             Drop(routingKey, new Drop(DropReason.BadControl, "not a JSON object"));
+            return;
+        }
+        if (routingKey != _kind.Topics.Start)
+        {
+            await OnPeerAsync(routingKey, start);
             return;
         }
         try
@@ -160,6 +167,18 @@ public sealed class SessionAgent
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _failed.TrySetException(e);
+        }
+    }
+
+    private async Task OnPeerAsync(string routingKey, JsonObject body)
+    {
+        try
+        {
+            await _kind.OnPeerAsync(routingKey, body, _stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.Warning("{Key}: {Reason}", routingKey, e.Message);
         }
     }
 

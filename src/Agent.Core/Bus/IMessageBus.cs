@@ -25,4 +25,7 @@ public interface IMessageBus : IAsyncDisposable
 
     /// <summary>How many times the connection was lost and then recovered.</summary>
     long Reconnects { get; }
+
+    /// <summary>Raised after the connection was lost and recovered, queues and bindings included.</summary>
+    event Action? Reconnected;
 }

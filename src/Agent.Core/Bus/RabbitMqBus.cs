@@ -15,6 +15,7 @@ public sealed class RabbitMqBus : IMessageBus
     private static readonly BasicProperties JsonProperties = new()
     {
         ContentType = Wire.ContentType,
+        ContentEncoding = Wire.ContentEncoding, // as the original's kombu producer says it
         DeliveryMode = DeliveryModes.Persistent,
     };
 
@@ -46,6 +47,7 @@ public sealed class RabbitMqBus : IMessageBus
             _connected = true;
             Interlocked.Increment(ref _reconnects);
             _log.Information("Reconnected to {Url}", _options.Url.Masked);
+            Reconnected?.Invoke();
             return Task.CompletedTask;
         };
         _connection.ConnectionRecoveryErrorAsync += (_, args) =>
@@ -56,6 +58,8 @@ public sealed class RabbitMqBus : IMessageBus
     }
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public event Action? Reconnected;
 
     /// <summary>Connects, retrying with backoff (one log line per attempt) until <see cref="BusOptions.ConnectTimeout"/>.</summary>
     public static async Task<RabbitMqBus> ConnectAsync(BusOptions options, ILogger log, TimeProvider time, CancellationToken cancellationToken)

@@ -31,8 +31,9 @@ public sealed record CaptureRecord(string Agent, LinkType LinkType, DateTimeOffs
     }
 
     /// <summary>
-    /// Reads a packet body (PROTOCOL.md 3, 4) into a record. The capture time is the body's <c>timestamp</c> (seconds,
-    /// integer or with a fraction); without a usable one, <paramref name="receivedAt"/>.
+    /// Reads a packet body (PROTOCOL.md 3, 4) into a record. The capture time is the body's <c>timestamp</c> when it has
+    /// sub-second precision (ours) and lies within a second of <paramref name="receivedAt"/>; otherwise the receive time,
+    /// as the ioppytest sniffer stamps: the original agent sends whole seconds, which would put a request after its reply.
     /// </summary>
     public static bool TryParse(string routingKey, ReadOnlySpan<byte> body, DateTimeOffset receivedAt, out CaptureRecord? record, out string error)
     {
@@ -52,8 +53,13 @@ public sealed record CaptureRecord(string Agent, LinkType LinkType, DateTimeOffs
         if (seconds is not { } s || !double.IsFinite(s) || s <= 0 || s >= LatestTimestamp) return receivedAt;
         // Whole seconds and the fraction apart: s * 10^7 in one go would lose the last ticks to double rounding.
         var whole = Math.Floor(s);
-        return DateTimeOffset.UnixEpoch.AddTicks((long)whole * TimeSpan.TicksPerSecond + (long)Math.Round((s - whole) * TimeSpan.TicksPerSecond));
+        if (whole == s) return receivedAt;
+        var stamped = DateTimeOffset.UnixEpoch.AddTicks((long)whole * TimeSpan.TicksPerSecond + (long)Math.Round((s - whole) * TimeSpan.TicksPerSecond));
+        return (stamped - receivedAt).Duration() <= TimeSpan.FromSeconds(1) ? stamped : receivedAt;
     }
+
+    /// <summary>This record, stamped no earlier than <paramref name="previous"/>: records in a capture never go backwards.</summary>
+    public CaptureRecord NotBefore(DateTimeOffset previous) => Timestamp >= previous ? this : this with { Timestamp = previous };
 
     /// <summary>Microseconds since the Unix epoch, as pcap timestamps count them.</summary>
     public long UnixMicroseconds => Math.Max(0, (Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond);

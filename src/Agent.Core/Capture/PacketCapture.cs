@@ -22,6 +22,7 @@ public sealed class PacketCapture
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private bool _stopped;
+    private DateTimeOffset _lastTimestamp = DateTimeOffset.MinValue;
 
     public PacketCapture(IMessageBus bus, CaptureFileSet? files, SnifferService? sniffer, ILogger log, PacketLog packetLog, TimeProvider time)
     {
@@ -104,7 +105,9 @@ public sealed class PacketCapture
         lock (_lock)
         {
             if (_stopped) return;
-            _sniffer?.Record(record!);
+            record = record!.NotBefore(_lastTimestamp);
+            _lastTimestamp = record.Timestamp;
+            _sniffer?.Record(record);
             try
             {
                 _files?.Write(record!);

@@ -11,6 +11,8 @@ public static class Wire
 
     public const string ContentType = "application/json";
 
+    public const string ContentEncoding = "utf-8";
+
     /// <summary>A new body object with the api version first, as every body carries it.</summary>
     public static JsonObject NewBody() => new() { ["_api_version"] = ApiVersion };
 

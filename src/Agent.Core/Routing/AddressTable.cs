@@ -7,11 +7,13 @@ namespace Agent.Core.Routing;
 
 /// <summary>
 /// Who owns which address, learnt from the agents' <c>tun.started</c> announcements (PROTOCOL.md 3.2): the
-/// re-route address, prefix::host, and the IPv4 address. Serial agents announce their mote the same way.
+/// re-route address, prefix::host, and the IPv4 address; and a re-routed prefix as a whole (the network behind the
+/// agent's host). Serial agents announce their mote the same way.
 /// </summary>
 public sealed class AddressTable
 {
     private readonly ConcurrentDictionary<IPAddress, string> _owners = new();
+    private readonly ConcurrentDictionary<Ipv6Prefix, string> _prefixes = new();
 
     public int Count => _owners.Count;
 
@@ -28,11 +30,17 @@ public sealed class AddressTable
         Add(Ipv6(started.Ipv6Prefix, started.Ipv6Host));
         Add(Ipv6(started.ReRoutePacketsPrefix, started.ReRoutePacketsHost));
         Add(Ipv4(started.Ipv4Address) ?? Ipv4(started.Ipv4Host));
+        if (started.ReRoutePacketsPrefix is { } text && Ipv6Prefix.TryParse(text, out var prefix, out _) && started.Ipv6NoForwarding != true)
+            _prefixes[prefix] = agent;
         return learnt;
     }
 
-    /// <summary>The agent that owns <paramref name="address"/>, or null.</summary>
-    public string? Owner(IPAddress address) => _owners.GetValueOrDefault(address);
+    /// <summary>The agent that owns <paramref name="address"/>, or the network it is in; null when nobody does.</summary>
+    public string? Owner(IPAddress address) =>
+        _owners.GetValueOrDefault(address)
+        ?? (_prefixes.IsEmpty || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? null
+            : _prefixes.GetValueOrDefault(Ipv6Prefix.Of(address)));
 
     private static IPAddress? Ipv6(string? prefix, string? host) =>
         prefix is not null && host is not null

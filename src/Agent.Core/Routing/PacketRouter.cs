@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using Serilog;
+using Agent.Core.Addressing;
 using Agent.Core.Bus;
 using Agent.Core.Drops;
 using Agent.Core.Packets;
@@ -13,9 +14,11 @@ namespace Agent.Core.Routing;
 
 /// <summary>
 /// The backend packet router (PROTOCOL.md 6). Agents are learnt from what they publish (announcements, stats,
-/// packets), so start order does not matter. In <see cref="RoutingMode.Hub"/> mode every packet goes to every other
-/// agent plus agent_TT, exactly as the ioppytest router does; in <see cref="RoutingMode.Address"/> mode a unicast
-/// packet goes only to the agent that announced its destination. Packets come from a queue shared by all replicas
+/// packets) and from the coordinator's <c>tun.start</c> messages; on start and after every reconnect the router asks
+/// every agent to identify itself, so start order does not matter. In <see cref="RoutingMode.Hub"/> mode every packet
+/// goes to every other agent, exactly as the ioppytest router does; in <see cref="RoutingMode.Address"/> mode a unicast
+/// packet goes only to the agent that owns its destination (announced, or agent_N for a plan address). agent_TT, the
+/// testing tool's observer, gets a copy of every packet in both modes. Packets come from a queue shared by all replicas
 /// (acked on receipt, so at most once); announcements come to each replica's own queue, so all hold the same table.
 /// </summary>
 public sealed class PacketRouter
@@ -62,7 +65,7 @@ public sealed class PacketRouter
         try
         {
             await _bus.SubscribeAsync(
-                [Topics.AllTunStarted, Topics.AllSerialStarted, StatsKeys.AllAgents, Topics.LossyLinkStart],
+                [Topics.AllTunStarted, Topics.AllSerialStarted, StatsKeys.AllAgents, Topics.AllTunStart, Topics.LossyLinkStart],
                 OnControlAsync, cancellationToken);
             await _bus.SubscribeAsync(
                 [Topics.AllIpPacketsUp, Topics.AllSerialPacketsUp],
@@ -70,6 +73,8 @@ public sealed class PacketRouter
             _log.Information("Routing ({Mode} mode) between {Agents}", _options.Mode.ToString().ToLowerInvariant(),
                 _agents.IsEmpty ? "the agents it will learn" : string.Join(", ", Agents));
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(ComponentName).ToJson(), cancellationToken);
+            _bus.Reconnected += AskAgentsToIdentify;
+            AskAgentsToIdentify();
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -77,6 +82,7 @@ public sealed class PacketRouter
         }
         finally
         {
+            _bus.Reconnected -= AskAgentsToIdentify;
             await Farewell.SayAsync(_bus, ComponentName);
             _log.Information("Stopped {Component}", ComponentName);
             foreach (var line in Counters.Lines()) _log.Information("Counters {Line}", line);
@@ -93,6 +99,11 @@ public sealed class PacketRouter
                 _log.Information("Lossy link: dropping the next {Count} packets", lossy.NumberOfPacketsToDrop);
             }
             else _log.Warning("Ignored {Key}: no number_of_packets_to_drop", routingKey);
+            return ValueTask.CompletedTask;
+        }
+        if (Topics.TryParseToAgent(routingKey, out var to, out _))
+        {
+            LearnFromTunStart(to, body.Span);
             return ValueTask.CompletedTask;
         }
         if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return ValueTask.CompletedTask;
@@ -123,12 +134,10 @@ public sealed class PacketRouter
         _body.ResetWrittenCount();
         PacketMessage.Write(_body, message!.Data, message.InterfaceName ?? "", _time.GetUtcNow(), integerTimestamp: true);
         var forwarded = 0;
-        var destinations = Destinations(from, rest, message.Data).ToList();
-        if (destinations.Count == 0)
-        {
+        var destinations = Destinations(from, rest, message.Data, out var noRoute).ToList();
+        if (noRoute)
             Drop(from, routingKey, new Drop(DropReason.NoRoute, $"{IpPacket.Describe(message.Data)}: the owner is not on a link of {from}", Quiet: true));
-            return;
-        }
+        if (destinations.Count == 0) return;
         foreach (var to in destinations)
         {
             if (await _bus.TryPublishAsync(Topics.ToAgent(to, rest), _body.WrittenMemory))
@@ -155,16 +164,42 @@ public sealed class PacketRouter
         if (_agents.TryAdd(agent, true)) _log.Information("Learned agent {Agent}", agent);
     }
 
-    /// <summary>The owner of a unicast IP destination, where one is known and reachable; else every reachable agent and agent_TT.</summary>
-    private IEnumerable<string> Destinations(string from, string rest, byte[] data)
+    /// <summary>The coordinator tells an agent its addresses: the router takes note of both (PROTOCOL.md 6).</summary>
+    private void LearnFromTunStart(string agent, ReadOnlySpan<byte> body)
     {
-        if (_options.Mode == RoutingMode.Address && rest == Topics.IpPacketSuffix
-            && Destination(data) is { } destination && _addresses.Owner(destination) is { } owner)
+        if (!AgentName.TryParse(agent, out var name, out _) || TunConfigMessage.TryParse(body) is not { } start) return;
+        Learn(agent);
+        if (AddressPlan.TryFromTunStart(name.Value, new AddressOptions(), start, out var settings, out _)
+            && _addresses.Learn(agent, settings!.ToStarted(name.Value)) is { Count: > 0 } addresses)
+            _log.Information("{Agent} owns {Addresses} (from its tun.start)", agent, string.Join(", ", addresses));
+    }
+
+    private void AskAgentsToIdentify() =>
+        _ = _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(ComponentName)).AsTask();
+
+    /// <summary>
+    /// The owner of a unicast IP destination, where one is known (or follows the plan) and reachable; else every
+    /// reachable agent. agent_TT gets a copy either way, unless told otherwise.
+    /// </summary>
+    private IEnumerable<string> Destinations(string from, string rest, byte[] data, out bool noRoute)
+    {
+        noRoute = false;
+        var destination = rest == Topics.IpPacketSuffix ? Destination(data) : null;
+        var owner = destination is null ? null : _addresses.Owner(destination) ?? AddressPlan.OwnerOf(destination)?.Value;
+        IEnumerable<string> peers;
+        if (_options.Mode == RoutingMode.Address && owner is not null)
         {
-            return owner != from && _links.Connects(from, owner) ? [owner] : [];
+            noRoute = owner == from || !_links.Connects(from, owner);
+            peers = noRoute ? [] : [owner];
         }
-        return _agents.Keys.Where(a => a != from && _links.Connects(from, a))
-            .Append(TestingToolAgent).Distinct(StringComparer.Ordinal).Where(a => a != from);
+        else
+        {
+            // Every agent known, and a plan address's agent that has not spoken yet.
+            peers = _agents.Keys.Where(a => a != from && _links.Connects(from, a));
+            if (owner is not null && owner != from && _links.Connects(from, owner)) peers = peers.Append(owner);
+        }
+        if (_options.CopyToTestingTool) peers = peers.Append(TestingToolAgent);
+        return peers.Distinct(StringComparer.Ordinal).Where(a => a != from);
     }
 
     /// <summary>The destination of a unicast IP packet; null for multicast, broadcast or anything unparsable.</summary>

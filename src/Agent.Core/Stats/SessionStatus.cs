@@ -31,9 +31,22 @@ public sealed class SessionStatus(TimeProvider time)
         Topics.ComponentShutdown,
     ];
 
+    /// <summary>
+    /// Every agent heard of: those that spoke, and those only a router replica knows (an original agent that announced
+    /// once, before this status started listening, and publishes no stats).
+    /// </summary>
     public IReadOnlyList<AgentStatus> Agents
     {
-        get { lock (_gate) return _agents.Values.ToList(); }
+        get
+        {
+            lock (_gate)
+            {
+                var viaRouter = _routers.Values.SelectMany(r => r.Stats.Agents).Distinct(StringComparer.Ordinal)
+                    .Where(name => !_agents.ContainsKey(name))
+                    .Select(name => new AgentStatus(name, "", [], default, ReportedByRouter: true));
+                return _agents.Values.Concat(viaRouter).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            }
+        }
     }
 
     public IReadOnlyList<RouterStatus> Routers
@@ -166,7 +179,7 @@ public sealed class SessionStatus(TimeProvider time)
 
     private static string[] Row(AgentStatus agent, DateTimeOffset now)
     {
-        var seen = Seen(agent.LastSeen, agent.LeftAt, now);
+        var seen = agent.ReportedByRouter ? "-" : Seen(agent.LastSeen, agent.LeftAt, now);
         var addresses = agent.Addresses.Count > 0 ? string.Join(' ', agent.Addresses) : "-";
         var kind = agent.Kind.Length > 0 ? agent.Kind : "-";
         if (agent.Stats is not { } s) return [agent.Name, kind, addresses, seen, "-", "-", "-", "-", "-", "-", "-"];

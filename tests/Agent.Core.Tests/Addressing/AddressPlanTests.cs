@@ -62,6 +62,11 @@ public sealed class AddressPlanTests
         var start = new TunConfigMessage(Ipv6Host: "7", Ipv4Host: "7", Ipv4Network: "10.2.0.0", Ipv4Netmask: "255.255.255.0");
         Assert.True(AddressPlan.TryFromTunStart(AgentName.Parse("eut1"), None, start, out var settings, out _));
         Assert.Equal("10.2.0.7/24", settings!.Ipv4!.ToString());
+        // Announced back as the original agent does: ipv4_host as it was configured, the address beside it.
+        var started = settings.ToStarted(AgentName.Parse("eut1"));
+        Assert.Equal("7", started.Ipv4Host);
+        Assert.Equal("10.2.0.7", started.Ipv4Address);
+        Assert.Equal("10.2.0.0", started.Ipv4Network);
     }
 
     [Fact]
@@ -77,4 +82,18 @@ public sealed class AddressPlanTests
         Assert.True(AddressPlan.TryFromTunStart(AgentName.Parse("agent_4"), None, new TunConfigMessage(Ipv6Prefix: "aaaa"), out var settings, out _));
         Assert.Equal(["aaaa::4/64", "fe80::4/64", "10.2.0.4/24"], settings!.Addresses.Select(a => a.ToString()));
     }
+
+    [Theory]
+    [InlineData("bbbb::1", "agent_1")]
+    [InlineData("bbbb::12", "agent_12")]
+    [InlineData("bbbb::254", "agent_254")]
+    [InlineData("10.2.0.7", "agent_7")]
+    [InlineData("bbbb::255", null)]
+    [InlineData("bbbb::1a", null)]
+    [InlineData("bbbb::1:2", null)]
+    [InlineData("cccc::1", null)]
+    [InlineData("10.2.0.255", null)]
+    [InlineData("10.3.0.1", null)]
+    public void A_plan_address_names_its_agent(string address, string? owner) =>
+        Assert.Equal(owner, AddressPlan.OwnerOf(System.Net.IPAddress.Parse(address))?.Value);
 }

@@ -6,7 +6,7 @@ namespace Agent.Core.Tests.Capture;
 
 public sealed class CaptureRecordTests
 {
-    private static readonly DateTimeOffset ReceivedAt = DateTimeOffset.FromUnixTimeSeconds(1800000000);
+    private static readonly DateTimeOffset ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(1524036417_700);
 
     private static byte[] Body(string timestamp) => Encoding.UTF8.GetBytes(
         $$"""{"_api_version": "1.2.15", "data": [{{string.Join(", ", SamplePackets.EchoRequestV6)}}], "interface_name": "tun0"{{timestamp}}}""");
@@ -51,10 +51,19 @@ public sealed class CaptureRecordTests
     }
 
     [Fact]
-    public void An_integer_timestamp_as_the_old_library_wrote_it_is_whole_seconds()
+    public void An_integer_timestamp_as_the_old_library_wrote_it_gives_way_to_the_receive_time()
     {
         Assert.True(CaptureRecord.TryParse("fromAgent.agent_1.ip.tun.packet.raw", Body(""", "timestamp": 1524036417"""), ReceivedAt, out var record, out _));
-        Assert.Equal(1524036417000000, record!.UnixMicroseconds);
+        Assert.Equal(1524036417700000, record!.UnixMicroseconds);
+    }
+
+    [Theory]
+    [InlineData(1524036415.9)] // more than a second before it was received: a wrong clock
+    [InlineData(1524036419.1)] // after it was received
+    public void A_timestamp_far_from_the_receive_time_gives_way_to_it(double timestamp)
+    {
+        Assert.True(CaptureRecord.TryParse("fromAgent.agent_1.ip.tun.packet.raw", Body($$""", "timestamp": {{timestamp}}"""), ReceivedAt, out var record, out _));
+        Assert.Equal(1524036417700000, record!.UnixMicroseconds);
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class PacketCaptureTests : IAsyncLifetime
     private const string Path = "/c/session.pcapng";
 
     private readonly FakeBus _bus = new();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1800000000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1700000000_900));
     private readonly CancellationTokenSource _stop = new();
     private readonly MemoryCaptureStore _store = new();
     private readonly CollectingSink _sink;
@@ -101,5 +101,19 @@ public sealed class PacketCaptureTests : IAsyncLifetime
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6));
         Assert.Contains(_sink.Lines, l => l.StartsWith("agent_1 #1 56 B bbbb::1 -> bbbb::2 ICMPv6 echo-request", StringComparison.Ordinal));
         Assert.Contains(_sink.Lines, l => l == "Capturing fromAgent.# into /c/session.pcapng");
+    }
+
+    [Fact]
+    public async Task Records_never_go_backwards_even_when_bodies_carry_whole_seconds_or_an_earlier_time()
+    {
+        // As the original agent sends them: whole seconds, a request and its reply within the same second.
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6, """, "timestamp": 1700000000"""));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6, """, "timestamp": 1700000001"""));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        // Ours, with a fraction, but stamped before the record already written.
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6, """, "timestamp": 1700000000.95"""));
+        var stamps = CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets.Select(p => p.Timestamp).ToList();
+        Assert.Equal([1700000000900000ul, 1700000001200000ul, 1700000001200000ul], stamps);
     }
 }

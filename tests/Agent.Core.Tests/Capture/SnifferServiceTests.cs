@@ -13,7 +13,7 @@ namespace Agent.Core.Tests.Capture;
 public sealed class SnifferServiceTests : IAsyncLifetime
 {
     private readonly FakeBus _bus = new();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1800000000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1700000000_900));
     private readonly CancellationTokenSource _stop = new();
     private SnifferService _sniffer = null!;
     private Task _run = Task.CompletedTask;
@@ -66,7 +66,7 @@ public sealed class SnifferServiceTests : IAsyncLifetime
     [Fact]
     public async Task Start_packets_stop_then_getcapture_returns_a_classic_pcap_of_what_came_in_between()
     {
-        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6)); // before start
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6, timestamp: 1700000000.125)); // before start
         var start = await RequestAsync(SnifferService.StartRequest, """{"_api_version": "1.2.15", "capture_id": "TD_COAP_CORE_01", "filter_if": "tun0", "filter_proto": "udp"}""", "c-start");
         Assert.True(start["ok"]!.GetValue<bool>());
         Assert.Equal("TD_COAP_CORE_01", _sniffer.Recording);

@@ -41,21 +41,23 @@ public sealed class AddressRoutingTests
     private int DeliveredTo(int n) => _bus.BodiesOn($"toAgent.agent_{n}.ip.tun.packet.raw").Count;
 
     [Fact]
-    public async Task A_unicast_packet_goes_only_to_the_owner_of_its_destination()
+    public async Task A_unicast_packet_goes_only_to_the_owner_of_its_destination_and_a_copy_to_agent_TT()
     {
         var (_, stop, run) = await StartAsync(new RouterOptions([]));
         for (var n = 1; n <= 4; n++) await AnnounceAsync(n);
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "bbbb::3"));
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("10.2.0.1", "10.2.0.4"));
         Assert.Equal([0, 0, 1, 1], new[] { 1, 2, 3, 4 }.Select(DeliveredTo));
-        Assert.Empty(_bus.BodiesOn("toAgent.agent_TT.ip.tun.packet.raw"));
+        // The testing tool's observer sees every packet of the session, as with the ioppytest router.
+        Assert.Equal(2, _bus.BodiesOn("toAgent.agent_TT.ip.tun.packet.raw").Count);
         await stop.CancelAsync();
         await run;
     }
 
     [Theory]
     [InlineData("ff02::1")]
-    [InlineData("bbbb::99")]
+    [InlineData("bbbb::1:99")]
+    [InlineData("bbbb::1a")]
     [InlineData("10.2.0.255")]
     public async Task Multicast_broadcast_and_unknown_destinations_fan_out_as_in_a_hub(string destination)
     {
@@ -128,6 +130,73 @@ public sealed class AddressRoutingTests
         var (_, stop, run) = await StartAsync(new RouterOptions([], SharedQueue: "q.packets"));
         Assert.Contains(_bus.SubscribeOptions, o => o is { SharedQueue: "q.packets", Prefetch: <= 64 });
         Assert.Contains(_bus.SubscribeOptions, o => o is null);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Theory]
+    [InlineData(RoutingMode.Address)]
+    [InlineData(RoutingMode.Hub)]
+    public async Task A_plan_address_nobody_announced_reaches_its_agent_N(RoutingMode mode)
+    {
+        var (_, stop, run) = await StartAsync(new RouterOptions([], mode));
+        await AnnounceAsync(1);
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "bbbb::12"));
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("10.2.0.1", "10.2.0.12"));
+        Assert.Equal(2, _bus.BodiesOn("toAgent.agent_12.ip.tun.packet.raw").Count);
+        Assert.Equal(2, _bus.BodiesOn("toAgent.agent_TT.ip.tun.packet.raw").Count);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task No_tt_sends_agent_TT_no_copies()
+    {
+        var (_, stop, run) = await StartAsync(new RouterOptions([], CopyToTestingTool: false));
+        for (var n = 1; n <= 2; n++) await AnnounceAsync(n);
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "bbbb::2"));
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "ff02::1"));
+        Assert.Equal(2, DeliveredTo(2));
+        Assert.Empty(_bus.BodiesOn("toAgent.agent_TT.ip.tun.packet.raw"));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task It_asks_every_agent_to_identify_itself_on_start_and_after_every_reconnect()
+    {
+        var (_, stop, run) = await StartAsync(new RouterOptions([]));
+        await _bus.WaitForAsync(Topics.IdentifyRequest);
+        _bus.Reconnect();
+        await _bus.WaitForAsync(Topics.IdentifyRequest, count: 2);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task The_coordinators_tun_start_names_an_agent_and_its_addresses()
+    {
+        var (router, stop, run) = await StartAsync(new RouterOptions([]));
+        await _bus.DeliverAsync("toAgent.coap_server.ip.tun.start",
+            Encoding.UTF8.GetBytes("""{"_api_version": "1.2.15", "ipv6_host": ":5", "ipv6_prefix": "bbbb", "name": "coap_server"}"""));
+        Assert.Contains("coap_server", router.Agents);
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "bbbb::5"));
+        Assert.Single(_bus.BodiesOn("toAgent.coap_server.ip.tun.packet.raw"));
+        Assert.Empty(_bus.BodiesOn("toAgent.agent_5.ip.tun.packet.raw"));
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_network_re_routed_behind_an_agent_belongs_to_it_as_a_whole()
+    {
+        var (_, stop, run) = await StartAsync(new RouterOptions([]));
+        await AnnounceAsync(2);
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.started", Encoding.UTF8.GetBytes(
+            """{"name": "agent_1", "ipv6_prefix": "bbbb", "ipv6_host": "1", "re_route_packets_if": "eth1", "re_route_packets_prefix": "cccc", "re_route_packets_host": "1"}"""));
+        await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.packet.raw", Packet("bbbb::2", "cccc::1"));
+        await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.packet.raw", Packet("bbbb::2", "cccc::2"));
+        Assert.Equal(2, DeliveredTo(1));
         await stop.CancelAsync();
         await run;
     }

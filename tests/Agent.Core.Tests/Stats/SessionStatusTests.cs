@@ -184,4 +184,17 @@ public sealed class SessionStatusTests
         Assert.False(status.Routers.Single(r => r.Stats.Replica == "r1").Left);
         Assert.Contains("Router packetrouting r2: left 0s ago", status.Render());
     }
+
+    [Fact]
+    public void Agents_only_a_router_knows_get_a_row_with_dashes()
+    {
+        var status = new SessionStatus(_time);
+        status.Observe("fromAgent.agent_1.stats", StatsBody("agent_1"));
+        var stats = new RouterStats("packetrouting", "r1", 60, ["agent_1", "coap_server"], new Dictionary<string, RoutedTraffic>());
+        status.Observe("router.stats", stats.ToJson(_time.GetUtcNow()));
+
+        Assert.Equal(["agent_1", "coap_server"], status.Agents.Select(a => a.Name));
+        Assert.Matches(@"^coap_server\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+-$", RowOf(status.Render(), "coap_server"));
+        Assert.Matches(@"^agent_1\s+tun\s+bbbb::1/64", RowOf(status.Render(), "agent_1"));
+    }
 }
