@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Serilog;
 using Agent.Core.Agents;
 using Agent.Core.Bus;
@@ -9,6 +10,12 @@ namespace Agent.Cli;
 /// <summary>What <c>agent tun</c> and <c>agent serial</c> share once their options are read: connect, run the one agent, stop.</summary>
 public static class AgentSession
 {
+    /// <summary><c>--force</c>, which both agent commands take.</summary>
+    public static Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Run even if another agent of this name is in the session (both then get the same packets); by default the second one refuses to start",
+    };
+
     public static async Task RunAsync(AgentName name, BusOptions busOptions, AgentOptions options, IAgentKind kind,
         ILogger log, TimeProvider time, CancellationToken cancellationToken)
     {

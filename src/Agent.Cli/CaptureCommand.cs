@@ -45,7 +45,7 @@ public static class CaptureCommand
         foreach (var option in new Option[] { write, rotateSize, rotatePackets, rotateCount, serve })
             command.Options.Add(option);
 
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "capture", async log =>
+        command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "capture", token, async (log, cancellationToken) =>
         {
             var path = result.GetValue(write);
             var serving = result.GetValue(serve);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Serilog;
 using Agent.Connectors.Tun;
 using Agent.Core.Agents;
@@ -12,15 +13,28 @@ namespace Agent.Cli;
 /// </summary>
 public static class CommandRunner
 {
-    public static async Task<int> RunAsync(GlobalOptions global, ParseResult result, string subcommand,
-        Func<ILogger, Task> body)
+    /// <param name="token">Cancelled by SIGINT and SIGTERM; SIGHUP (the terminal closed) cancels the body too.</param>
+    public static async Task<int> RunAsync(GlobalOptions global, ParseResult result, string subcommand, CancellationToken token,
+        Func<ILogger, CancellationToken, Task> body)
     {
         ILogger? log = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true; // a clean stop, with counters and goodbye, rather than the default death
+            stop.Cancel();
+        });
         try
         {
             log = global.Logger(result);
             global.Banner(result, subcommand);
-            await body(log);
+            await body(log, stop.Token);
+            return 0;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Asked to stop before the body could finish starting (during the first connect): a clean stop too.
+            log?.Information("Stopped before it started");
             return 0;
         }
         catch (UsageException e)

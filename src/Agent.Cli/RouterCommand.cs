@@ -38,6 +38,17 @@ public static class RouterCommand
         {
             Description = "Send agent_TT (the testing tool's observer) no copies of the session's packets",
         };
+        var forgetAfter = new Option<double?>("--forget-after")
+        {
+            Description = "Forget a learnt agent not heard from for this long (its stats come every 10 s; default 600)",
+            HelpName = "SECONDS",
+        };
+        var maxAgents = new Option<int>("--max-agents")
+        {
+            Description = "Learn at most this many agents (junk on fromAgent.* cannot grow the table without bound)",
+            DefaultValueFactory = _ => RouterOptions.DefaultMaxAgents,
+            HelpName = "N",
+        };
         var command = new Command("router", """
             Forward the packets the agents of a session publish, as the ioppytest backend does. Run it twice or more for replicas.
 
@@ -47,8 +58,8 @@ public static class RouterCommand
               agent router --url amqp://user:pass@broker/session --link agent_1,agent_2 --link agent_2,agent_3
               agent router --url amqp://user:pass@broker/session --no-tt        (no testing tool in this session)
             """);
-        foreach (var option in new Option[] { nodes, mode, links, queue, noTestingTool }) command.Options.Add(option);
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "router", async log =>
+        foreach (var option in new Option[] { nodes, mode, links, queue, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
+        command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "router", token, async (log, cancellationToken) =>
         {
             var seeds = Names(result.GetValue(nodes), "--nodes");
             var linkList = (result.GetValue(links) ?? [])
@@ -56,7 +67,11 @@ public static class RouterCommand
                 .ToList();
             if (linkList.Any(l => l.Count < 2)) throw new UsageException("--link needs at least two agents, comma-separated");
             var options = new RouterOptions(seeds, result.GetValue(mode) == "hub" ? RoutingMode.Hub : RoutingMode.Address,
-                linkList, result.GetValue(queue)!, CopyToTestingTool: !result.GetValue(noTestingTool));
+                linkList, result.GetValue(queue)!, CopyToTestingTool: !result.GetValue(noTestingTool),
+                ForgetAfter: result.GetValue(forgetAfter) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                MaxAgents: result.GetValue(maxAgents));
+            if (options.ForgetAfter is { TotalSeconds: <= 0 }) throw new UsageException("--forget-after must be a positive number of seconds");
+            if (options.MaxAgents < 1) throw new UsageException("--max-agents must be at least 1");
             var busOptions = global.Bus(result, "agent router");
             var statsInterval = global.Stats(result);
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);

@@ -39,6 +39,7 @@ public static class SerialCommand
         var ipv6Prefix = new Option<string?>("--ipv6-prefix") { Description = "Prefix given to the mote on ?P (default bbbb)", HelpName = "PREFIX" };
         var ipv6Host = new Option<string?>("--ipv6-host") { Description = "The mote's host id, if known before it sends anything", HelpName = "HOST" };
 
+        var force = AgentSession.ForceOption();
         var command = new Command("serial", """
             Relay an embedded device on a UART (SLIP- or HDLC-framed IPv6, border-router style) to the session.
 
@@ -48,10 +49,10 @@ public static class SerialCommand
               agent serial --port /dev/ttyUSB1 --name agent_5 --payload 802154        (the original probe mode)
               agent serial --port /dev/ttyUSB0 --name agent_3 --payload openwsn       (an OpenWSN DAG root and its mesh)
             """);
-        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host })
+        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host, force })
             command.Options.Add(option);
 
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "serial", async log =>
+        command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "serial", token, async (log, cancellationToken) =>
         {
             if (!AgentName.TryParse(result.GetValue(name), out var agentName, out var nameError)) throw new UsageException($"--name: {nameError}");
             var device = result.GetValue(port) ?? Environment.GetEnvironmentVariable(PortVariable);
@@ -81,7 +82,7 @@ public static class SerialCommand
             var statsInterval = global.Stats(result);
 
             var line = new DeviceLine(options.Port, options.Baud, options.Flow, log, time);
-            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval),
+            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, ShareName: result.GetValue(force)),
                 new SerialKind(agentName.Value, options, line, log, time, Random.Shared), log, time, cancellationToken);
         }));
         return command;

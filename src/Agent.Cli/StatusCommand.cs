@@ -38,7 +38,7 @@ public static class StatusCommand
             """);
         command.Options.Add(watch);
         command.Options.Add(wait);
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "status", async _ =>
+        command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "status", token, async (_, cancellationToken) =>
         {
             var seconds = result.GetValue(wait);
             if (!(seconds > 0) || double.IsInfinity(seconds)) throw new UsageException("--wait must be a positive number of seconds");

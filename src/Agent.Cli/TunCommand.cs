@@ -47,6 +47,7 @@ public static class TunCommand
         var reRoutePrefix = new Option<string?>("--re-route-packets-prefix") { Description = "That network's /64 prefix, e.g. cccc", HelpName = "PREFIX" };
         var reRouteHost = new Option<string?>("--re-route-packets-host") { Description = "The node under test there (announced as this agent's address), e.g. 1", HelpName = "HOST" };
         var noForwarding = new Option<bool>("--ipv6-no-forwarding") { Description = "Turn IPv6 forwarding off on the interface (and route nothing behind this host)" };
+        var force = AgentSession.ForceOption();
         var forceBootstrap = new Option<bool>("--force-bootstrap") { Description = "Accepted for the original agent's command line; no effect", Hidden = true };
 
         var command = new Command("tun", """
@@ -61,10 +62,10 @@ public static class TunCommand
                                                                           (a WSN with cccc::1 behind this host's eth1)
             """);
         command.Aliases.Add("connect");
-        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, forceBootstrap })
+        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, force, forceBootstrap })
             command.Options.Add(option);
 
-        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(global, result, "tun", async log =>
+        command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "tun", token, async (log, cancellationToken) =>
         {
             if (!AgentName.TryParse(result.GetValue(name), out var agentName, out var nameError)) throw new UsageException($"--name: {nameError}");
             if (!AddressOptions.TryParse(result.GetValue(ipv6Prefix), result.GetValue(ipv6Host), result.GetValue(ipv4Address), out var addresses, out var addressError))
@@ -87,7 +88,7 @@ public static class TunCommand
             var statsInterval = global.Stats(result);
 
             OpenInterface open = async (settings, ct) => await TunConnector.OpenAsync(interfaceOptions, settings, log, time, ct);
-            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, timeout),
+            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, timeout, ShareName: result.GetValue(force)),
                 new TunKind(agentName.Value, addresses, open, log), log, time, cancellationToken);
         }));
         return command;

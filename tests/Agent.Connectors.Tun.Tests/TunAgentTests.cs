@@ -43,8 +43,10 @@ public sealed class TunAgentTests
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_1").RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
-        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw", Topics.IdentifyRequest, Topics.AllTunStarted],
-            _bus.BoundKeys.Where(k => k != StatsKeys.Request).Distinct());
+        Assert.Equal(["toAgent.agent_1.ip.tun.start", "toAgent.agent_1.ip.tun.packet.raw", Topics.IdentifyRequest, "fromAgent.agent_1.stats",
+            Topics.AllTunStarted], _bus.BoundKeys.Where(k => k != StatsKeys.Request).Distinct());
+        // Its own queue is named after it: the broker refuses a second agent of the same name.
+        Assert.Contains(_bus.SubscribeOptions, o => o is { OwnQueue: "agent.agent_1" });
         await _bus.WaitForAsync(Topics.IdentifyRequest);
         Assert.Equal(["fromAgent.agent_1.ip.tun.started", "testingtool.component.ready", Topics.IdentifyRequest],
             _bus.Published.Select(p => p.Key).Where(k => k != "fromAgent.agent_1.stats"));

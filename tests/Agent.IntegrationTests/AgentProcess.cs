@@ -105,6 +105,12 @@ public sealed partial class AgentProcess : IAsyncDisposable
         return (await WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(10)), clock.Elapsed);
     }
 
+    /// <summary>Sends a signal (1 SIGHUP, 15 SIGTERM ...) without waiting.</summary>
+    public void Signal(int signal) => _ = Kill(_process.Id, signal);
+
+    /// <summary>The process id, for what a test does to it from outside.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>SIGKILL: the process gets no chance to say goodbye (a crash, an OOM kill).</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -117,6 +117,12 @@ public sealed class BrokerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The node's Erlang VM, for a test that freezes it (SIGSTOP) and thaws it again.</summary>
+    public int NodePid => int.Parse(File.ReadAllText($"/tmp/agent-broker-{Node}/pid").Trim());
+
+    /// <summary>Sets off (<paramref name="on"/>) or clears a memory alarm: the node blocks every publisher meanwhile.</summary>
+    public Task MemoryAlarmAsync(bool on) => CtlAsync("set_vm_memory_high_watermark", on ? "0" : "0.4");
+
     /// <summary>Runs <c>rabbitmqctl -n NODE@localhost ARGS</c> (scripts/broker.sh ctl) and returns its stdout.</summary>
     public Task<string> CtlAsync(params string[] args) =>
         RunAsync(CtlTimeout, BrokerScript, ["ctl", Node, .. args]);

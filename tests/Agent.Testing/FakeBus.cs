@@ -15,6 +15,43 @@ public sealed class FakeBus : IMessageBus
 
     public long Reconnects { get; private set; }
 
+    public long Resubscribes { get; set; }
+
+    /// <summary>When true, publishes are refused as while the broker blocks publishers.</summary>
+    public bool Blocked { get; set; }
+
+    /// <summary>When true, packets wait for <see cref="SettleHeld"/> instead of being confirmed at once.</summary>
+    public bool HoldConfirms { get; set; }
+
+    private readonly ConcurrentQueue<(IPublishOutcome Outcome, long State)> _held = new();
+
+    /// <summary>Confirms (or, with <paramref name="ok"/> false, loses as at a disconnect) every packet held so far.</summary>
+    public void SettleHeld(bool ok)
+    {
+        while (_held.TryDequeue(out var held))
+        {
+            if (ok) held.Outcome.Confirmed(held.State);
+            else held.Outcome.Lost(held.State, refused: false);
+        }
+    }
+
+    public Task SettleAsync(TimeSpan bound)
+    {
+        SettleHeld(ok: false);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask<PublishResult> PublishPacketAsync(string routingKey, ReadOnlyMemory<byte> body, IPublishOutcome outcome, long state,
+        CancellationToken cancellationToken = default)
+    {
+        if (!Connected) return ValueTask.FromResult(PublishResult.Unavailable);
+        if (Blocked) return ValueTask.FromResult(PublishResult.Blocked);
+        Published.Enqueue((routingKey, body.ToArray()));
+        if (HoldConfirms) _held.Enqueue((outcome, state));
+        else outcome.Confirmed(state);
+        return ValueTask.FromResult(PublishResult.Accepted);
+    }
+
     public event Action? Reconnected;
 
     /// <summary>Plays a broker connection that was lost and has recovered.</summary>
@@ -31,7 +68,7 @@ public sealed class FakeBus : IMessageBus
     public ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default,
         string? correlationId = null)
     {
-        if (!Connected) return ValueTask.FromResult(false);
+        if (!Connected || Blocked) return ValueTask.FromResult(false);
         Published.Enqueue((routingKey, body.ToArray()));
         if (correlationId is not null) Correlations.Enqueue((routingKey, correlationId));
         return ValueTask.FromResult(true);

@@ -28,7 +28,9 @@ public sealed class SessionAgent
     private readonly SemaphoreSlim _startLock = new(1, 1); // one device, opened once, whoever asks first
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _instance;
     private CancellationToken _stopping;
+    private long _nameClashes;
     private IConnector? _connector;
     private PacketRelay? _relay;
     private Task? _relayTask;
@@ -44,6 +46,7 @@ public sealed class SessionAgent
         _packetLog = packetLog;
         _log = log;
         _time = time;
+        _instance = options.Instance ?? AgentOptions.NewInstance();
     }
 
     /// <summary>
@@ -58,14 +61,14 @@ public sealed class SessionAgent
         Task? stats = null;
         try
         {
-            await _bus.SubscribeAsync([_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest, .. _kind.PeerKeys], OnMessageAsync, _stopping);
+            await SubscribeAsync();
             await StartAsync(async ct => await _kind.OpenAtStartAsync(ct) is { } c ? OpenResult.Opened(c) : default, _kind.Topics.Start);
             if (_connector is null) _log.Information("{Waiting}", _kind.Waiting);
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), _stopping);
             if (_kind.PeerKeys.Count > 0)
                 await _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(_name.Value), _stopping);
-            stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time)
-                .RunAsync(_stopping);
+            stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time,
+                _instance, () => Interlocked.Read(ref _nameClashes)).RunAsync(_stopping);
 
             if (_options.StartTimeout is { } timeout)
             {
@@ -87,8 +90,35 @@ public sealed class SessionAgent
         }
     }
 
+    /// <summary>
+    /// One queue for the agent's own keys, named after it and exclusive, so that the broker refuses a second agent of the
+    /// same name in the session at once (unless told to share the name).
+    /// </summary>
+    private async Task SubscribeAsync()
+    {
+        string[] keys = [_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest, StatsKeys.Agent(_name), .. _kind.PeerKeys];
+        try
+        {
+            await _bus.SubscribeAsync(keys, OnMessageAsync, _stopping, _options.ShareName ? null : new SubscribeOptions(OwnQueue: $"agent.{_name}"));
+        }
+        catch (QueueInUseException e)
+        {
+            throw new AgentStartException(
+                $"the name {_name} is in use in this session: another agent holds its queue agent.{_name}; pick another --name, stop the other agent, or pass --force", e);
+        }
+    }
+
     private async ValueTask OnMessageAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
+        if (routingKey == StatsKeys.Agent(_name))
+        {
+            if (AgentStats.TryParse(body.Span) is { Instance: { } other } && other != _instance)
+            {
+                Interlocked.Increment(ref _nameClashes);
+                _log.Error("Another agent named {Name} ({Other}) publishes in this session: both get the same packets and answer them", _name, other);
+            }
+            return;
+        }
         if (routingKey == _kind.Topics.Down)
         {
             if (_relay is { } relay) relay.OnDownlink(routingKey, body.Span);
@@ -210,7 +240,9 @@ public sealed class SessionAgent
         {
             if (_connector is { } connector) await connector.DisposeAsync();
         }
-        _log.Information("Stopped {Name}: {Counters}", _name, _counters);
+        await _bus.SettleAsync(BusOptions.ShutdownBound); // the last packets' confirms, so that the counters are the broker's
+        var health = new BusHealth(_bus.Resubscribes, _bus.Blocked, Interlocked.Read(ref _nameClashes));
+        _log.Information("Stopped {Name}: {Counters}{Health}", _name, _counters, health.Summary());
         if (_kind.Summary() is { } summary) _log.Information("{Summary}", summary);
     }
 }

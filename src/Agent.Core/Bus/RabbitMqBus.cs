@@ -7,8 +7,11 @@ using Agent.Core.Protocol;
 namespace Agent.Core.Bus;
 
 /// <summary>
-/// The bus on RabbitMQ: one connection, one channel for publishing and one for consuming, automatic recovery on
-/// with a 1 s interval. The first connect is retried here with backoff, since the client does not cover it.
+/// The bus on RabbitMQ: one connection, one channel for publishing (with publisher confirms, settled off the publisher's
+/// path through a bounded <see cref="ConfirmWindow"/>) and one per subscription, automatic recovery on with a 1 s interval.
+/// A broker that blocks publishers (memory or disk alarm) is said and seen at once: publishes are refused as
+/// <see cref="PublishResult.Blocked"/> instead of queueing in the socket. The first connect is retried here with
+/// backoff, since the client does not cover it.
 /// </summary>
 public sealed class RabbitMqBus : IMessageBus
 {
@@ -22,10 +25,14 @@ public sealed class RabbitMqBus : IMessageBus
     private readonly IConnection _connection;
     private readonly IChannel _publishChannel;
     private readonly SemaphoreSlim _publishLock = new(1, 1);
+    private readonly ConfirmWindow _confirms = new();
+    private readonly CancellationTokenSource _disposing = new();
     private readonly BusOptions _options;
     private readonly ILogger _log;
     private long _reconnects;
+    private long _resubscribes;
     private volatile bool _connected = true;
+    private volatile bool _blocked;
 
     private RabbitMqBus(IConnection connection, IChannel publishChannel, BusOptions options, ILogger log)
     {
@@ -33,8 +40,16 @@ public sealed class RabbitMqBus : IMessageBus
         _publishChannel = publishChannel;
         _options = options;
         _log = log;
+        _publishChannel.BasicAcksAsync += (_, e) => Settle(e.DeliveryTag, e.Multiple, ok: true);
+        _publishChannel.BasicNacksAsync += (_, e) => Settle(e.DeliveryTag, e.Multiple, ok: false);
+        _publishChannel.ChannelShutdownAsync += (_, _) =>
+        {
+            _confirms.LoseAll(); // numbering starts again on the recovered channel
+            return Task.CompletedTask;
+        };
         _connection.ConnectionShutdownAsync += (_, args) =>
         {
+            _confirms.LoseAll();
             if (args.Initiator != ShutdownInitiator.Application)
             {
                 _connected = false;
@@ -55,9 +70,25 @@ public sealed class RabbitMqBus : IMessageBus
             _log.Warning("Reconnect to {Url} failed ({Reason}); retrying", _options.Url.Masked, args.Exception.Message);
             return Task.CompletedTask;
         };
+        _connection.ConnectionBlockedAsync += (_, args) =>
+        {
+            _blocked = true;
+            _log.Warning("The broker blocks publishing ({Reason}): packets are dropped as broker-blocked until it unblocks", args.Reason);
+            return Task.CompletedTask;
+        };
+        _connection.ConnectionUnblockedAsync += (_, _) =>
+        {
+            _blocked = false;
+            _log.Information("The broker takes publishes again");
+            return Task.CompletedTask;
+        };
     }
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public long Resubscribes => Interlocked.Read(ref _resubscribes);
+
+    public bool Blocked => _blocked;
 
     public event Action? Reconnected;
 
@@ -82,7 +113,8 @@ public sealed class RabbitMqBus : IMessageBus
             try
             {
                 var connection = await factory.CreateConnectionAsync(cancellationToken);
-                var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                var channel = await connection.CreateChannelAsync(
+                    new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);
                 log.Information("Connected to {Url}", options.Url.Masked);
                 return new RabbitMqBus(connection, channel, options, log);
             }
@@ -110,21 +142,47 @@ public sealed class RabbitMqBus : IMessageBus
     }
 
     public async ValueTask<bool> TryPublishAsync(string routingKey, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default,
-        string? correlationId = null)
+        string? correlationId = null) =>
+        await PublishAsync(routingKey, body, correlationId, null, 0, cancellationToken) == PublishResult.Accepted;
+
+    public ValueTask<PublishResult> PublishPacketAsync(string routingKey, ReadOnlyMemory<byte> body, IPublishOutcome outcome, long state,
+        CancellationToken cancellationToken) =>
+        PublishAsync(routingKey, body, null, outcome, state, cancellationToken);
+
+    private async ValueTask<PublishResult> PublishAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId,
+        IPublishOutcome? outcome, long state, CancellationToken cancellationToken)
     {
-        if (!_connected) return false;
+        if (!_connected) return PublishResult.Unavailable;
+        if (_blocked) return PublishResult.Blocked;
         var properties = correlationId is null
             ? JsonProperties
             : new BasicProperties(JsonProperties) { CorrelationId = correlationId };
-        await _publishLock.WaitAsync(cancellationToken);
+        await _confirms.ReserveAsync(cancellationToken);
+        ulong? sequence = null;
         try
         {
-            await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, properties, body, cancellationToken);
-            return true;
+            await _publishLock.WaitAsync(cancellationToken);
         }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+        catch
         {
-            return false;
+            _confirms.Release();
+            throw;
+        }
+        try
+        {
+            sequence = await _publishChannel.GetNextPublishSequenceNumberAsync(cancellationToken);
+            _confirms.Add(sequence.Value, outcome ?? IgnoredOutcome.Instance, state);
+            await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, properties, body, cancellationToken);
+            return PublishResult.Accepted;
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException
+            or OperationCanceledException)
+        {
+            // Not sent. Unless the connection's loss told the outcome already (lost), nothing will.
+            if (sequence is null) _confirms.Release();
+            else if (!_confirms.Forget(sequence.Value)) return PublishResult.Accepted;
+            if (e is OperationCanceledException) throw;
+            return PublishResult.Unavailable;
         }
         finally
         {
@@ -132,46 +190,42 @@ public sealed class RabbitMqBus : IMessageBus
         }
     }
 
+    public Task SettleAsync(TimeSpan bound) => _confirms.DrainAsync(bound);
+
+    private Task Settle(ulong sequence, bool multiple, bool ok)
+    {
+        _confirms.Settle(sequence, multiple, ok);
+        return Task.CompletedTask;
+    }
+
     public async Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
         SubscribeOptions? options = null)
     {
-        options ??= new SubscribeOptions();
-        var shared = options.SharedQueue is not null;
-        var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        await channel.BasicQosAsync(0, options.Prefetch, false, cancellationToken);
-        var queue = await channel.QueueDeclareAsync(options.SharedQueue ?? "", durable: false, exclusive: !shared, autoDelete: true,
-            cancellationToken: cancellationToken);
-        foreach (var key in bindingKeys)
-            await channel.QueueBindAsync(queue.QueueName, _options.Exchange, key, cancellationToken: cancellationToken);
-        var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += async (_, delivery) =>
-        {
-            try
-            {
-                // Ack on receipt, before handling (as the ioppytest router does): at most once across replicas.
-                if (shared) await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
-                await handler(delivery.RoutingKey, delivery.Body, delivery.BasicProperties.CorrelationId);
-            }
-            catch (Exception e)
-            {
-                _log.Error(e, "Handling a message on {RoutingKey} failed", delivery.RoutingKey);
-            }
-        };
-        // Without a shared queue, prefetch does not apply: messages are acked as they are sent (autoAck).
-        await channel.BasicConsumeAsync(queue.QueueName, autoAck: !shared, consumer, cancellationToken);
+        var subscription = new RabbitMqSubscription(_connection, _options.Exchange, bindingKeys, handler, options ?? new SubscribeOptions(),
+            _log, () => Interlocked.Increment(ref _resubscribes), _disposing.Token);
+        await subscription.StartAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
-        using var bound = new CancellationTokenSource(BusOptions.ShutdownBound);
-        try
+        await _disposing.CancelAsync();
+        // A blocked or frozen broker never answers a close: abort, and do not wait for it beyond the bound.
+        var closing = _connection.CloseAsync(Constants.ReplySuccess, "agent stopping", BusOptions.ShutdownBound, abort: true);
+        await Task.WhenAny(closing, Task.Delay(BusOptions.ShutdownBound));
+        _ = closing.ContinueWith(_ => _connection.Dispose(), TaskScheduler.Default);
+    }
+
+    /// <summary>For control messages: their confirmation changes nothing.</summary>
+    private sealed class IgnoredOutcome : IPublishOutcome
+    {
+        public static readonly IgnoredOutcome Instance = new();
+
+        public void Confirmed(long state)
         {
-            await _connection.CloseAsync(Constants.ReplySuccess, "agent stopping", BusOptions.ShutdownBound, abort: false, bound.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or AlreadyClosedException or IOException or OperationInterruptedException)
+
+        public void Lost(long state, bool refused)
         {
-            // The broker is gone or slow: exit anyway.
         }
-        _connection.Dispose();
     }
 }

@@ -60,6 +60,15 @@ public enum DropReason
     /// <summary>The broker could not take a publish (connection lost or recovering).</summary>
     BusUnavailable,
 
+    /// <summary>The broker blocks publishers (a memory or disk alarm): dropped at once rather than queued.</summary>
+    BrokerBlocked,
+
+    /// <summary>The broker refused a published packet (a nack).</summary>
+    BrokerRefused,
+
+    /// <summary>A published packet the broker had not confirmed when the connection went: it may never have arrived.</summary>
+    Unconfirmed,
+
     // Router.
 
     /// <summary>The router was told to drop it (<c>routing.lossy.link.start</c>).</summary>

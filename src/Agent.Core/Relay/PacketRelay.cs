@@ -12,7 +12,7 @@ namespace Agent.Core.Relay;
 /// downlink body is checked, queued (bounded) and written to the device by one writer, behind which the device's own
 /// frames queue too (the one write path). Counts and logs what it moves and what it drops; it is the connector's host.
 /// </summary>
-public sealed class PacketRelay : IConnectorHost
+public sealed class PacketRelay : IConnectorHost, IPublishOutcome
 {
     public const int DefaultDownlinkCapacity = 1024;
 
@@ -24,6 +24,7 @@ public sealed class PacketRelay : IConnectorHost
     private readonly Action _changed;
     private readonly Channel<Outbound> _downlink;
     private volatile bool _stopped;
+    private long _published;
 
     /// <param name="changed">Called when what the agent announces about the device changed.</param>
     public PacketRelay(IMessageBus bus, IConnector connector, string upKey, TrafficCounters counters, PacketLog packetLog,
@@ -104,6 +105,12 @@ public sealed class PacketRelay : IConnectorHost
             : new Drop(DropReason.Backlog, "the queue towards the device is full"));
     }
 
+    void IPublishOutcome.Confirmed(long state) => _counters.CountUp((int)state);
+
+    void IPublishOutcome.Lost(long state, bool refused) => Drop(_upKey, refused
+        ? new Drop(DropReason.BrokerRefused, "the broker refused a packet (nack)")
+        : new Drop(DropReason.Unconfirmed, "the connection went before the broker confirmed a packet"));
+
     private void Drop(string source, Drop drop)
     {
         _counters.CountDrop(drop.Reason);
@@ -118,10 +125,19 @@ public sealed class PacketRelay : IConnectorHost
             body.ResetWrittenCount();
             PacketMessage.Write(body, frame.Data, _connector.InterfaceName, frame.CapturedAt,
                 dataSlip: frame.Wire, withDataSlip: frame.Wire is not null);
-            if (await _bus.TryPublishAsync(_upKey, body.WrittenMemory, cancellationToken))
-                _packetLog.Packet("up", _counters.CountUp(frame.Data.Length), frame.Data, body.WrittenSpan);
-            else
-                Drop(_upKey, new Drop(DropReason.BusUnavailable, "the broker connection is down"));
+            // Counted as up when the broker confirms it (Confirmed below), so the counters say what it really took.
+            switch (await _bus.PublishPacketAsync(_upKey, body.WrittenMemory, this, frame.Data.Length, cancellationToken))
+            {
+                case PublishResult.Accepted:
+                    _packetLog.Packet("up", ++_published, frame.Data, body.WrittenSpan);
+                    break;
+                case PublishResult.Blocked:
+                    Drop(_upKey, new Drop(DropReason.BrokerBlocked, "the broker blocks publishing (memory or disk alarm)"));
+                    break;
+                default:
+                    Drop(_upKey, new Drop(DropReason.BusUnavailable, "the broker connection is down"));
+                    break;
+            }
         }
     }
 

@@ -35,6 +35,13 @@ public sealed class AddressTable
         return learnt;
     }
 
+    /// <summary>Forgets every address and network <paramref name="agent"/> owned.</summary>
+    public void Forget(string agent)
+    {
+        foreach (var (address, owner) in _owners) if (owner == agent) _owners.TryRemove(address, out _);
+        foreach (var (prefix, owner) in _prefixes) if (owner == agent) _prefixes.TryRemove(prefix, out _);
+    }
+
     /// <summary>The agent that owns <paramref name="address"/>, or the network it is in; null when nobody does.</summary>
     public string? Owner(IPAddress address) =>
         _owners.GetValueOrDefault(address)

@@ -33,7 +33,7 @@ public sealed class PacketRouter
     private readonly ILogger _log;
     private readonly PacketLog _packetLog;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, bool> _agents = new(StringComparer.Ordinal);
+    private readonly AgentTable _agents;
     private readonly AddressTable _addresses = new();
     private readonly LinkTable _links;
     private readonly ArrayBufferWriter<byte> _body = new(8192);
@@ -47,7 +47,7 @@ public sealed class PacketRouter
         _packetLog = packetLog;
         _time = time;
         _links = new LinkTable(options.Links ?? []);
-        foreach (var agent in options.Seeds.Select(s => s.Value).Concat(_links.Members)) _agents[agent] = true;
+        _agents = new AgentTable(options.Seeds.Select(s => s.Value).Concat(_links.Members), options, log, time);
     }
 
     public RouterCounters Counters { get; } = new();
@@ -58,7 +58,7 @@ public sealed class PacketRouter
         Counters.Sources.ToDictionary(a => a, a => new RoutedTraffic(Counters.Received(a), Counters.ForwardedFrom(a), Counters.Dropped(a))));
 
     /// <summary>The agents known so far.</summary>
-    public IReadOnlyList<string> Agents => _agents.Keys.Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Agents => _agents.Names;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -75,7 +75,7 @@ public sealed class PacketRouter
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(ComponentName).ToJson(), cancellationToken);
             _bus.Reconnected += AskAgentsToIdentify;
             AskAgentsToIdentify();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await ForgetSilentAgentsAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -107,9 +107,16 @@ public sealed class PacketRouter
             return ValueTask.CompletedTask;
         }
         if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return ValueTask.CompletedTask;
-        Learn(from);
-        if (rest == Topics.TunStartedSuffix && TunConfigMessage.TryParse(body.Span) is { } started
-            && _addresses.Learn(from, started) is { Count: > 0 } addresses)
+        // Only a message that reads as what its key says teaches the router an agent: junk on fromAgent.* does not.
+        var started = rest == Topics.TunStartedSuffix ? TunConfigMessage.TryParse(body.Span) : null;
+        var wellFormed = rest switch
+        {
+            Topics.TunStartedSuffix => started is not null,
+            Topics.SerialStartedSuffix => SerialStartedMessage.TryParse(body.Span) is not null,
+            _ => AgentStats.TryParse(body.Span) is { } stats && stats.Name == from,
+        };
+        if (!wellFormed || !_agents.Heard(from)) return ValueTask.CompletedTask;
+        if (started is not null && _addresses.Learn(from, started) is { Count: > 0 } addresses)
             _log.Information("{Agent} owns {Addresses}", from, string.Join(", ", addresses));
         return ValueTask.CompletedTask;
     }
@@ -117,13 +124,19 @@ public sealed class PacketRouter
     private async ValueTask OnPacketAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
         if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return;
-        Learn(from);
-        Counters.CountReceived(from);
         if (!PacketMessage.TryRead(body.Span, out var message, out var error))
         {
-            Drop(from, routingKey, new Drop(DropReason.MalformedJson, error));
+            _packetLog.Dropped(routingKey, new Drop(DropReason.MalformedJson, error));
+            if (_agents.IsKnown(from))
+            {
+                Counters.CountReceived(from);
+                Counters.CountDropped(from, DropReason.MalformedJson);
+            }
+            else Counters.CountUnattributed(DropReason.MalformedJson);
             return;
         }
+        _agents.Heard(from);
+        Counters.CountReceived(from);
         if (Interlocked.Read(ref _toDrop) > 0 && Interlocked.Decrement(ref _toDrop) >= 0)
         {
             Drop(from, routingKey, new Drop(DropReason.Lossy, Topics.LossyLinkStart));
@@ -159,19 +172,24 @@ public sealed class PacketRouter
         _packetLog.Dropped(routingKey, drop);
     }
 
-    private void Learn(string agent)
-    {
-        if (_agents.TryAdd(agent, true)) _log.Information("Learned agent {Agent}", agent);
-    }
 
     /// <summary>The coordinator tells an agent its addresses: the router takes note of both (PROTOCOL.md 6).</summary>
     private void LearnFromTunStart(string agent, ReadOnlySpan<byte> body)
     {
         if (!AgentName.TryParse(agent, out var name, out _) || TunConfigMessage.TryParse(body) is not { } start) return;
-        Learn(agent);
+        if (!_agents.Heard(agent)) return;
         if (AddressPlan.TryFromTunStart(name.Value, new AddressOptions(), start, out var settings, out _)
             && _addresses.Learn(agent, settings!.ToStarted(name.Value)) is { Count: > 0 } addresses)
             _log.Information("{Agent} owns {Addresses} (from its tun.start)", agent, string.Join(", ", addresses));
+    }
+
+    private async Task ForgetSilentAgentsAsync(CancellationToken cancellationToken)
+    {
+        var forgetAfter = _options.ForgetAfter ?? RouterOptions.DefaultForgetAfter;
+        var sweep = TimeSpan.FromTicks(Math.Clamp(forgetAfter.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
+        using var timer = new PeriodicTimer(sweep, _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+            foreach (var agent in _agents.ForgetSilent()) _addresses.Forget(agent);
     }
 
     private void AskAgentsToIdentify() =>
@@ -195,7 +213,7 @@ public sealed class PacketRouter
         else
         {
             // Every agent known, and a plan address's agent that has not spoken yet.
-            peers = _agents.Keys.Where(a => a != from && _links.Connects(from, a));
+            peers = _agents.Known.Where(a => a != from && _links.Connects(from, a));
             if (owner is not null && owner != from && _links.Connects(from, owner)) peers = peers.Append(owner);
         }
         if (_options.CopyToTestingTool) peers = peers.Append(TestingToolAgent);

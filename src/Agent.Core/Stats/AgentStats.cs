@@ -19,11 +19,14 @@ public sealed record AgentStats(
     long DownBytes,
     IReadOnlyDictionary<string, long> Drops,
     long Reconnects,
-    double UptimeSeconds)
+    double UptimeSeconds,
+    BusHealth? Health = null,
+    string? Instance = null)
 {
-    public static AgentStats Of(string name, string kind, IReadOnlyList<string> addresses, TrafficCounters counters, long reconnects, TimeSpan uptime) =>
+    public static AgentStats Of(string name, string kind, IReadOnlyList<string> addresses, TrafficCounters counters, long reconnects, TimeSpan uptime,
+        BusHealth? health = null, string? instance = null) =>
         new(name, kind, addresses, counters.UpPackets, counters.UpBytes, counters.DownPackets, counters.DownBytes, counters.Drops.ByName(),
-            reconnects, Math.Round(uptime.TotalSeconds, 1));
+            reconnects, Math.Round(uptime.TotalSeconds, 1), health, instance);
 
     public byte[] ToJson(DateTimeOffset now)
     {
@@ -40,6 +43,8 @@ public sealed record AgentStats(
         body["drops"] = drops;
         body["reconnects"] = Reconnects;
         body["uptime_s"] = UptimeSeconds;
+        Health?.WriteTo(body);
+        if (Instance is not null) body["instance"] = Instance;
         body["timestamp"] = Math.Round(now.ToUnixTimeMilliseconds() / 1000.0, 3);
         return Wire.ToBytes(body);
     }
@@ -55,13 +60,15 @@ public sealed record AgentStats(
             Wire.Integer(body, "up_packets") ?? 0, Wire.Integer(body, "up_bytes") ?? 0,
             Wire.Integer(body, "down_packets") ?? 0, Wire.Integer(body, "down_bytes") ?? 0, drops,
             Wire.Integer(body, "reconnects") ?? 0,
-            body["uptime_s"] is JsonValue u && u.TryGetValue<double>(out var up) ? up : 0);
+            body["uptime_s"] is JsonValue u && u.TryGetValue<double>(out var up) ? up : 0,
+            BusHealth.TryRead(body),
+            Wire.Text(body, "instance"));
     }
 
     /// <summary>One line: <c>up 12 packets (1234 B), down 10 packets (987 B), dropped 0, reconnects 0, up 61 s</c>.</summary>
     public string Summary()
     {
         return $"up {UpPackets} packets ({UpBytes} B), down {DownPackets} packets ({DownBytes} B), {DropReasons.Describe(Drops)}, "
-            + $"reconnects {Reconnects}, up {UptimeSeconds:0} s";
+            + $"reconnects {Reconnects}, up {UptimeSeconds:0} s" + (Health is { } health ? health.Summary() : "");
     }
 }

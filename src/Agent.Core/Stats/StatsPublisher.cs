@@ -12,7 +12,7 @@ namespace Agent.Core.Stats;
 /// </summary>
 public sealed class StatsPublisher(
     AgentName name, string kind, Func<IReadOnlyList<string>> addresses, TrafficCounters counters, IMessageBus bus,
-    TimeSpan interval, ILogger log, TimeProvider time)
+    TimeSpan interval, ILogger log, TimeProvider time, string? instance = null, Func<long>? nameClashes = null)
 {
     private readonly long _started = time.GetTimestamp();
 
@@ -27,7 +27,8 @@ public sealed class StatsPublisher(
 
     private async Task<AgentStats> PublishAsync(CancellationToken cancellationToken)
     {
-        var stats = AgentStats.Of(name.Value, kind, addresses(), counters, bus.Reconnects, time.GetElapsedTime(_started));
+        var health = new BusHealth(bus.Resubscribes, bus.Blocked, nameClashes?.Invoke() ?? 0);
+        var stats = AgentStats.Of(name.Value, kind, addresses(), counters, bus.Reconnects, time.GetElapsedTime(_started), health, instance);
         await bus.TryPublishAsync(Key, stats.ToJson(time.GetUtcNow()), cancellationToken);
         return stats;
     }

@@ -1,0 +1,86 @@
+namespace Agent.Core.Bus;
+
+/// <summary>
+/// The packets published and not yet confirmed by the broker, by publish sequence number, at most
+/// <see cref="Capacity"/> at once: a publisher waits for room rather than piling up an unbounded backlog. An ack or nack
+/// (for one sequence number, or all up to it) settles them; when the connection goes, all left are lost.
+/// Thread-safe: publishers add, the client's threads settle.
+/// </summary>
+public sealed class ConfirmWindow(int capacity = ConfirmWindow.DefaultCapacity)
+{
+    public const int DefaultCapacity = 1024;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<ulong, (IPublishOutcome Outcome, long State)> _pending = new(capacity);
+    private readonly SemaphoreSlim _room = new(capacity, capacity);
+
+    public int Capacity { get; } = capacity;
+
+    public int Pending
+    {
+        get { lock (_lock) return _pending.Count; }
+    }
+
+    /// <summary>Waits for room in the window; the caller then calls <see cref="Add"/> or <see cref="Release"/>.</summary>
+    public Task ReserveAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
+
+    /// <summary>Gives back a reserved place that was not used (the publish failed before it went out).</summary>
+    public void Release() => _room.Release();
+
+    /// <summary>Records a packet about to go out under <paramref name="sequence"/>, in a place reserved before.</summary>
+    public void Add(ulong sequence, IPublishOutcome outcome, long state)
+    {
+        lock (_lock) _pending[sequence] = (outcome, state);
+    }
+
+    /// <summary>
+    /// Takes back a packet whose publish failed, so that nothing is told of it; false when the connection's loss had
+    /// settled it already (then it was told: lost).
+    /// </summary>
+    public bool Forget(ulong sequence)
+    {
+        bool removed;
+        lock (_lock) removed = _pending.Remove(sequence);
+        if (removed) _room.Release();
+        return removed;
+    }
+
+    /// <summary>The broker's ack (<paramref name="ok"/>) or nack of <paramref name="sequence"/>, or of all up to it.</summary>
+    public void Settle(ulong sequence, bool multiple, bool ok)
+    {
+        foreach (var (outcome, state) in Take(s => multiple ? s <= sequence : s == sequence))
+        {
+            if (ok) outcome.Confirmed(state);
+            else outcome.Lost(state, refused: true);
+        }
+    }
+
+    /// <summary>Waits until every packet is settled, or <paramref name="bound"/> passes; then what is left is lost.</summary>
+    public async Task DrainAsync(TimeSpan bound)
+    {
+        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
+        while (Pending > 0 && Environment.TickCount64 < deadline) await Task.Delay(10);
+        LoseAll();
+    }
+
+    /// <summary>The connection or channel went: what was not confirmed is lost (the numbering starts again after it).</summary>
+    public void LoseAll()
+    {
+        foreach (var (outcome, state) in Take(_ => true)) outcome.Lost(state, refused: false);
+    }
+
+    private List<(IPublishOutcome Outcome, long State)> Take(Func<ulong, bool> which)
+    {
+        List<(IPublishOutcome, long)> taken = [];
+        lock (_lock)
+        {
+            foreach (var sequence in _pending.Keys.Where(which).ToList())
+            {
+                taken.Add(_pending[sequence]);
+                _pending.Remove(sequence);
+            }
+        }
+        if (taken.Count > 0) _room.Release(taken.Count);
+        return taken;
+    }
+}

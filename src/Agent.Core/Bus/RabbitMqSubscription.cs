@@ -1,0 +1,111 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+using Serilog;
+
+namespace Agent.Core.Bus;
+
+/// <summary>
+/// One queue bound to some keys and consumed, on a channel of its own. When the broker cancels the consumer (the queue
+/// was deleted by an admin or a policy) it says so and declares, binds and consumes again at once: a deleted queue
+/// never silently ends the traffic. Connection loss is the client's automatic recovery's, not this.
+/// </summary>
+internal sealed class RabbitMqSubscription
+{
+    private readonly IConnection _connection;
+    private readonly string _exchange;
+    private readonly IReadOnlyCollection<string> _keys;
+    private readonly MessageHandler _handler;
+    private readonly SubscribeOptions _options;
+    private readonly ILogger _log;
+    private readonly Action _resubscribed;
+    private readonly CancellationToken _stopping;
+    private IChannel? _channel;
+    private string? _queue;
+
+    public RabbitMqSubscription(IConnection connection, string exchange, IReadOnlyCollection<string> keys, MessageHandler handler,
+        SubscribeOptions options, ILogger log, Action resubscribed, CancellationToken stopping)
+    {
+        _connection = connection;
+        _exchange = exchange;
+        _keys = keys;
+        _handler = handler;
+        _options = options;
+        _log = log;
+        _resubscribed = resubscribed;
+        _stopping = stopping;
+    }
+
+    private bool AcksOnReceipt => _options.SharedQueue is not null;
+
+    /// <exception cref="QueueInUseException">The queue is exclusive, named, and held by another connection.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await _channel.BasicQosAsync(0, _options.Prefetch, false, cancellationToken);
+        await ConsumeAsync(cancellationToken);
+    }
+
+    private async Task ConsumeAsync(CancellationToken cancellationToken)
+    {
+        var channel = _channel!;
+        QueueDeclareOk queue;
+        try
+        {
+            queue = await channel.QueueDeclareAsync(_options.SharedQueue ?? _options.OwnQueue ?? "", durable: false,
+                exclusive: !AcksOnReceipt, autoDelete: true, cancellationToken: cancellationToken);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.ResourceLocked)
+        {
+            throw new QueueInUseException($"the queue {_options.OwnQueue} is held by another connection", e);
+        }
+        _queue = queue.QueueName;
+        foreach (var key in _keys) await channel.QueueBindAsync(queue.QueueName, _exchange, key, cancellationToken: cancellationToken);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += OnReceivedAsync;
+        consumer.UnregisteredAsync += (_, _) => OnCancelledAsync();
+        // Without a shared queue, prefetch does not apply: messages are acked as they are sent (autoAck).
+        await channel.BasicConsumeAsync(queue.QueueName, autoAck: !AcksOnReceipt, consumer, cancellationToken);
+    }
+
+    private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
+    {
+        try
+        {
+            // Ack on receipt, before handling (as the ioppytest router does): at most once across replicas.
+            if (AcksOnReceipt) await _channel!.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            await _handler(delivery.RoutingKey, delivery.Body, delivery.BasicProperties.CorrelationId);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "Handling a message on {RoutingKey} failed", delivery.RoutingKey);
+        }
+    }
+
+    /// <summary>The broker cancelled the consumer: unless we are stopping, the queue is gone and is made again.</summary>
+    private async Task OnCancelledAsync()
+    {
+        if (_stopping.IsCancellationRequested || !_connection.IsOpen || _channel is not { IsOpen: true } channel) return;
+        var deleted = _queue;
+        _log.Warning("The broker cancelled the consumer of {Queue} ({Keys}): the queue was deleted; declaring it again",
+            deleted, string.Join(", ", _keys));
+        // Resubscribing from the client's dispatch loop would wait on itself: let it return first.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                // Forget the deleted queue: topology recovery would otherwise bring it back, bound and unconsumed.
+                if (deleted is not null && deleted != _options.SharedQueue && deleted != _options.OwnQueue)
+                    await channel.QueueDeleteAsync(deleted, ifUnused: false, ifEmpty: false, cancellationToken: _stopping);
+                await ConsumeAsync(_stopping);
+                _resubscribed();
+                _log.Information("Consuming {Keys} again from {Queue}", string.Join(", ", _keys), _queue);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _log.Error("Could not consume {Keys} again: {Reason}", string.Join(", ", _keys), e.Message);
+            }
+        });
+        await Task.CompletedTask;
+    }
+}
