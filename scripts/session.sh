@@ -1,7 +1,8 @@
 # Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router,
 # two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
 # (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
-# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
+# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS, NODE.
+# SESSION_BIN=DIR uses the agent and firmware-sim already built there instead of publishing them.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -10,8 +11,9 @@ PORT=$(( 24000 + $$ % 1000 ))
 NS1=${NS1:-demo-agent1}
 NS2=${NS2:-demo-agent2}
 URL="amqp://guest:guest@localhost:$PORT/session"
-AGENT="$OUT/bin/agent"
-SIM="$OUT/bin/firmware-sim"
+BIN=${SESSION_BIN:-$OUT/bin}
+AGENT="$BIN/agent"
+SIM="${SESSION_SIM_BIN:-$BIN}/firmware-sim"
 MOTE_LINK="$OUT/mote"
 MOTE_ADDRESS=bbbb::1615:92cc:0:3
 session_pids=()
@@ -26,9 +28,11 @@ session_start() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server iproute2 iputils-ping </dev/null
     fi
 
-    say "building the agent"
-    dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
-    [[ ${SESSION_MOTE:-0} == 1 ]] && dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    if [[ -z ${SESSION_BIN:-} ]]; then
+        say "building the agent"
+        dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+        [[ ${SESSION_MOTE:-0} == 1 ]] && dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    fi
 
     say "starting a private RabbitMQ node on port $PORT"
     bash "$ROOT/scripts/broker.sh" start "$NODE" "$PORT"
