@@ -104,6 +104,15 @@ RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf
 RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config
 RABBITMQ_PID_FILE=$dir/pid
 EOF
+    # rabbitmqctl listens on a distribution port of its own, by default one of 35672-35682 shared
+    # by every CLI call on the machine (and inside the ephemeral range): busy test runs side by side
+    # then wait on each other. Our test ports get three CLI ports each in 26000-31999.
+    local cli=-1
+    (( port >= 20000 && port < 21000 )) && cli=$(( port - 20000 ))
+    (( port >= 22000 && port < 23000 )) && cli=$(( port - 22000 + 1000 ))
+    if (( cli >= 0 )); then
+        printf 'RABBITMQ_CTL_DIST_PORT_MIN=%d\nRABBITMQ_CTL_DIST_PORT_MAX=%d\n' $(( 26000 + 3 * cli )) $(( 26002 + 3 * cli )) >>"$dir/env"
+    fi
     chown -R "$RUN_USER:" "$dir"
 
     # Detached processes get the log file, never our stdout: a daemon holding the pipe of the

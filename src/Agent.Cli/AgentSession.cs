@@ -10,6 +10,12 @@ namespace Agent.Cli;
 /// <summary>What <c>agent tun</c> and <c>agent serial</c> share once their options are read: connect, run the one agent, stop.</summary>
 public static class AgentSession
 {
+    /// <summary><c>--direct</c>, which both agent commands take.</summary>
+    public static Option<bool> DirectOption() => new("--direct")
+    {
+        Description = "Router-less: take the other agents' packets straight from their uplink keys (fromAgent.*), one broker hop instead of two; for sessions without the ioppytest router",
+    };
+
     /// <summary><c>--force</c>, which both agent commands take.</summary>
     public static Option<bool> ForceOption() => new("--force")
     {

@@ -40,6 +40,7 @@ public static class SerialCommand
         var ipv6Host = new Option<string?>("--ipv6-host") { Description = "The mote's host id, if known before it sends anything", HelpName = "HOST" };
 
         var force = AgentSession.ForceOption();
+        var direct = AgentSession.DirectOption();
         var command = new Command("serial", """
             Relay an embedded device on a UART (SLIP- or HDLC-framed IPv6, border-router style) to the session.
 
@@ -49,7 +50,7 @@ public static class SerialCommand
               agent serial --port /dev/ttyUSB1 --name agent_5 --payload 802154        (the original probe mode)
               agent serial --port /dev/ttyUSB0 --name agent_3 --payload openwsn       (an OpenWSN DAG root and its mesh)
             """);
-        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host, force })
+        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host, force, direct })
             command.Options.Add(option);
 
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "serial", token, async (log, cancellationToken) =>
@@ -82,7 +83,7 @@ public static class SerialCommand
             var statsInterval = global.Stats(result);
 
             var line = new DeviceLine(options.Port, options.Baud, options.Flow, log, time);
-            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, ShareName: result.GetValue(force)),
+            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, ShareName: result.GetValue(force), Direct: result.GetValue(direct)),
                 new SerialKind(agentName.Value, options, line, log, time, Random.Shared), log, time, cancellationToken);
         }));
         return command;

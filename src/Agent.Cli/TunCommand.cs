@@ -48,6 +48,7 @@ public static class TunCommand
         var reRouteHost = new Option<string?>("--re-route-packets-host") { Description = "The node under test there (announced as this agent's address), e.g. 1", HelpName = "HOST" };
         var noForwarding = new Option<bool>("--ipv6-no-forwarding") { Description = "Turn IPv6 forwarding off on the interface (and route nothing behind this host)" };
         var force = AgentSession.ForceOption();
+        var direct = AgentSession.DirectOption();
         var forceBootstrap = new Option<bool>("--force-bootstrap") { Description = "Accepted for the original agent's command line; no effect", Hidden = true };
 
         var command = new Command("tun", """
@@ -60,9 +61,10 @@ public static class TunCommand
               sudo agent tun --name agent_2 --netns iut2                 (interface inside namespace iut2)
               sudo agent tun --name agent_1 --re-route-packets-if eth1 --re-route-packets-prefix cccc --re-route-packets-host 1
                                                                           (a WSN with cccc::1 behind this host's eth1)
+              sudo agent tun --name agent_1 --direct                      (no router: the broker fans out, one hop)
             """);
         command.Aliases.Add("connect");
-        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, force, forceBootstrap })
+        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, force, direct, forceBootstrap })
             command.Options.Add(option);
 
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "tun", token, async (log, cancellationToken) =>
@@ -88,7 +90,7 @@ public static class TunCommand
             var statsInterval = global.Stats(result);
 
             OpenInterface open = async (settings, ct) => await TunConnector.OpenAsync(interfaceOptions, settings, log, time, ct);
-            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, timeout, ShareName: result.GetValue(force)),
+            await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, timeout, ShareName: result.GetValue(force), Direct: result.GetValue(direct)),
                 new TunKind(agentName.Value, addresses, open, log), log, time, cancellationToken);
         }));
         return command;

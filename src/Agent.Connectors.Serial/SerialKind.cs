@@ -6,6 +6,7 @@ using Agent.Connectors.Serial.Payloads;
 using Agent.Core.Addressing;
 using Agent.Core.Agents;
 using Agent.Core.Connectors;
+using Agent.Core.Drops;
 using Agent.Core.Protocol;
 
 namespace Agent.Connectors.Serial;
@@ -67,6 +68,15 @@ public sealed class SerialKind : IAgentKind
         _mesh is not null ? _addresses.Known.Concat(_mesh.MoteAddresses).Select(a => a.ToString()).Distinct().ToList()
         : IsIp ? _addresses.Known.Select(a => a.ToString()).ToList()
         : [_options.Port];
+
+    /// <summary>
+    /// For --direct: until the mote's address is known only groups go down an IP line (a busy session would flood an
+    /// 11 kB/s line); then the payload's own downlink check decides. 802.15.4 is a broadcast medium: all of it.
+    /// </summary>
+    public Drop? ForThisAgent(ReadOnlySpan<byte> frame) =>
+        _options.Payload != SerialPayload.Ip || _addresses.Global is not null || frame.Length < 40 || frame[0] >> 4 != 6 || frame[24] == 0xFF
+            ? null
+            : new Drop(DropReason.NotForThisAgent, "the mote's address is not known yet", Quiet: true);
 
     public string? Summary() => _mesh is null ? null : $"Mesh of {_name}: {_mesh.MeshSummary}";
 

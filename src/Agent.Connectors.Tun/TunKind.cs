@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using Serilog;
 using Agent.Core.Addressing;
@@ -17,6 +18,7 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
     private readonly Lock _lock = new();
     private readonly HashSet<Ipv6Prefix> _peerNetworks = [];
     private TunSettings? _settings;
+    private byte[][] _addressBytes = [];
     private ITunInterface? _interface;
 
     public string Name => "tun";
@@ -41,6 +43,20 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
 
     public IReadOnlyList<string> Addresses() => _settings?.Addresses.Select(a => a.ToString()).ToList() ?? [];
 
+    /// <summary>For --direct: a packet whose destination is one of the interface's addresses, its re-routed network, or a group.</summary>
+    public Drop? ForThisAgent(ReadOnlySpan<byte> frame)
+    {
+        if (_settings is not { } settings || frame.Length < 20) return null; // the connector's own check says what is wrong
+        var v6 = frame[0] >> 4 == 6;
+        if (v6 && frame.Length < 40) return null;
+        var destination = v6 ? frame.Slice(24, 16) : frame.Slice(16, 4);
+        if (v6 ? destination[0] == 0xFF : destination[0] >= 224 || destination[3] == 255) return null; // multicast, broadcast
+        foreach (var address in _addressBytes)
+            if (destination.SequenceEqual(address)) return null;
+        if (v6 && settings.ReRoute is { } reRoute && BinaryPrimitives.ReadUInt64BigEndian(destination) == reRoute.Prefix.Value) return null;
+        return new Drop(DropReason.NotForThisAgent, "another agent's packet for someone else", Quiet: true);
+    }
+
     /// <summary>The others' announcements: a network behind another agent's host is routed into this tunnel.</summary>
     public IReadOnlyList<string> PeerKeys { get; } = [Agent.Core.Protocol.Topics.AllTunStarted];
 
@@ -63,6 +79,7 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
     private async Task<IConnector> OpenAsync(TunSettings settings, CancellationToken cancellationToken)
     {
         var tun = await open(settings, cancellationToken);
+        _addressBytes = [.. settings.Addresses.Select(a => a.Address.GetAddressBytes())];
         _settings = settings;
         log.Information("Interface {Interface} is up: {Settings}", tun.InterfaceName, settings);
         Ipv6Prefix[] known;

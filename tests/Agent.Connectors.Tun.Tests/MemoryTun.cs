@@ -8,7 +8,7 @@ using Agent.Testing;
 namespace Agent.Connectors.Tun.Tests;
 
 /// <summary>An in-memory TUN interface: the in-memory device, and the networks routed into it.</summary>
-internal sealed class MemoryTun(MemoryConnector device) : ITunInterface
+public sealed class MemoryTun(MemoryConnector device) : ITunInterface
 {
     public MemoryConnector Device { get; } = device;
 

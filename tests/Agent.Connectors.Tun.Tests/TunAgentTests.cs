@@ -2,41 +2,16 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agent.Core.Addressing;
 using Agent.Core.Agents;
-using Agent.Core.Connectors;
 using Agent.Core.Drops;
 using Agent.Core.Protocol;
-using Agent.Core.Relay;
 using Agent.Core.Stats;
 using Agent.Testing;
 
 namespace Agent.Connectors.Tun.Tests;
 
 /// <summary>A TUN agent, the one agent with the TUN kind, over an in-memory interface and a fake bus.</summary>
-public sealed class TunAgentTests
+public sealed class TunAgentTests : TunAgentHarness
 {
-    private readonly FakeBus _bus = new();
-    private readonly TrafficCounters _counters = new();
-    private readonly List<TunSettings> _opened = [];
-    private MemoryConnector? _device;
-    private MemoryTun? _tun;
-
-    private SessionAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null, OpenInterface? open = null)
-    {
-        var (log, _) = CollectingSink.Logger();
-        open ??= (settings, _) =>
-        {
-            _opened.Add(settings);
-            _device = new MemoryConnector();
-            _tun = new MemoryTun(_device);
-            return Task.FromResult<ITunInterface>(_tun);
-        };
-        var agentName = AgentName.Parse(name);
-        return new SessionAgent(agentName, new TunKind(agentName, options ?? new AddressOptions(), open, log), _bus,
-            new AgentOptions(TimeSpan.Zero, startTimeout), _counters, new PacketLog(log, TimeProvider.System), log, TimeProvider.System);
-    }
-
-    private static JsonObject Json(byte[] body) => JsonNode.Parse(body)!.AsObject();
-
     [Fact]
     public async Task Agent_N_creates_its_interface_at_start_then_announces_then_says_ready()
     {

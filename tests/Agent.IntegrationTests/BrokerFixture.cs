@@ -13,7 +13,7 @@ namespace Agent.IntegrationTests;
 public sealed class BrokerFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(120);
 
     private bool _ownsNode;
 

@@ -104,7 +104,7 @@ public sealed class BusFaultTests(BrokerFixture broker)
     }
 
     [Fact]
-    public async Task Across_a_broker_restart_what_the_agent_counts_up_is_exactly_what_the_broker_took()
+    public async Task Across_a_broker_restart_the_agent_counts_up_only_what_the_broker_took_and_the_rest_as_drops()
     {
         var vhost = $"truth-{Environment.ProcessId}";
         var url = await broker.CreateSessionAsync(vhost);
@@ -130,10 +130,14 @@ public sealed class BusFaultTests(BrokerFixture broker)
 
         var stored = Regex.Match(await broker.CtlAsync("list_queues", "-p", vhost, "name", "messages"), @"^truth\s+(\d+)", RegexOptions.Multiline);
         Assert.True(stored.Success);
-        var totals = agent.Totals();
-        Assert.Equal(long.Parse(stored.Groups[1].Value), totals.Up);
+        var took = long.Parse(stored.Groups[1].Value);
+        var up = agent.Totals().Up;
         var stopped = agent.Lines.Last(l => l.Contains("Stopped agent_1", StringComparison.Ordinal));
         Assert.Matches(@"(bus-unavailable|unconfirmed) \d+", stopped); // what the restart cost is counted, not hidden
+        // Every packet counted up is stored. A packet the broker stored just as it went down, before its confirm could
+        // reach the agent, is in doubt: counted unconfirmed, never up, so the broker may hold a few more than up.
+        var unconfirmed = Regex.Match(stopped, @"unconfirmed (\d+)") is { Success: true } m ? long.Parse(m.Groups[1].Value) : 0;
+        Assert.InRange(took, up, up + unconfirmed);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

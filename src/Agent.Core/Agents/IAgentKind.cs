@@ -50,6 +50,12 @@ public interface IAgentKind
     /// <summary>Another agent's message on one of <see cref="PeerKeys"/> (the agent's own announcements come too).</summary>
     Task OnPeerAsync(string routingKey, JsonObject body, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// For a router-less agent: whether another agent's packet is for this one (its addresses, multicast, broadcast);
+    /// null: it is. A router does this choice otherwise; without one, the agent does.
+    /// </summary>
+    Drop? ForThisAgent(ReadOnlySpan<byte> frame) => null;
+
     /// <summary>One more line for the log when the agent stops (the OpenWSN mesh), or null.</summary>
     string? Summary() => null;
 }

@@ -96,7 +96,8 @@ public sealed class SessionAgent
     /// </summary>
     private async Task SubscribeAsync()
     {
-        string[] keys = [_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest, StatsKeys.Agent(_name), .. _kind.PeerKeys];
+        string[] keys = [_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest, StatsKeys.Agent(_name), .. _kind.PeerKeys,
+            .. _options.Direct ? [_kind.Topics.AllUp] : Array.Empty<string>()];
         try
         {
             await _bus.SubscribeAsync(keys, OnMessageAsync, _stopping, _options.ShareName ? null : new SubscribeOptions(OwnQueue: $"agent.{_name}"));
@@ -123,6 +124,14 @@ public sealed class SessionAgent
         {
             if (_relay is { } relay) relay.OnDownlink(routingKey, body.Span);
             else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet"));
+            return;
+        }
+        if (_options.Direct && IsPeerPacket(routingKey))
+        {
+            // A router-less agent hears every agent's uplink, its own too: that one is not for its device.
+            if (routingKey == _kind.Topics.Up) return;
+            if (_relay is { } relay) relay.OnPeerPacket(routingKey, body.Span);
+            else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet", Quiet: true));
             return;
         }
         if (routingKey == Topics.IdentifyRequest)
@@ -160,6 +169,11 @@ public sealed class SessionAgent
         await AnnounceAsync();
     }
 
+    /// <summary>Another agent's uplink key of this kind (<c>fromAgent.X.ip.tun.packet.raw</c>), as a router-less agent binds them.</summary>
+    private bool IsPeerPacket(string routingKey) =>
+        routingKey.StartsWith("fromAgent.", StringComparison.Ordinal)
+        && routingKey.EndsWith(_kind.Topics.AllUp["fromAgent.*".Length..], StringComparison.Ordinal);
+
     /// <summary>
     /// Opens the device, unless one is open already: announces what is known, then runs it (whatever it learns later
     /// comes as a change). True when this call opened it.
@@ -175,7 +189,7 @@ public sealed class SessionAgent
             if (result.Connector is not { } connector) return false;
             _connector = connector;
             var relay = new PacketRelay(_bus, connector, _kind.Topics.Up, _counters, _packetLog, _kind.DownlinkCapacity,
-                changed: () => _ = AnnounceAsync());
+                changed: () => _ = AnnounceAsync(), forThisAgent: _kind.ForThisAgent);
             _relay = relay; // downlink frames queue from now on; the device takes them once it runs
             if (_kind.Announcement() is not null) await AnnounceAsync();
             _relayTask = RunRelayAsync(relay);
@@ -216,11 +230,21 @@ public sealed class SessionAgent
     {
         try
         {
-            if (_kind.Announcement() is { } body) await _bus.TryPublishAsync(_kind.Topics.Started, body, _stopping);
+            if (Announcement() is { } body) await _bus.TryPublishAsync(_kind.Topics.Started, body, _stopping);
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The kind's announcement; a router-less agent adds <c>"direct": true</c>, so that our router leaves it be.</summary>
+    private byte[]? Announcement()
+    {
+        if (_kind.Announcement() is not { } body) return null;
+        if (!_options.Direct) return body;
+        var json = Wire.TryParseObject(body)!;
+        json["direct"] = true;
+        return Wire.ToBytes(json);
     }
 
     private void Drop(string source, Drop drop)

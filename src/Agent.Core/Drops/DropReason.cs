@@ -32,6 +32,9 @@ public enum DropReason
     /// <summary>A downlink packet for an address that is not the mote's (hub routing sends a serial agent everything).</summary>
     NotForMote,
 
+    /// <summary>Another agent's packet, seen by a router-less agent, for an address that is not this agent's; counted quietly.</summary>
+    NotForThisAgent,
+
     /// <summary>A downlink frame that came, or still waited in the queue, while the agent was stopping.</summary>
     Stopping,
 

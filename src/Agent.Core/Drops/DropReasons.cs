@@ -21,6 +21,7 @@ public static class DropReasons
         DropReason.Backlog => "backlog",
         DropReason.Oversize => "oversize",
         DropReason.NotForMote => "not-for-mote",
+        DropReason.NotForThisAgent => "not-for-this-agent",
         DropReason.Stopping => "stopping",
         DropReason.UplinkOverflow => "uplink-overflow",
         DropReason.DeviceWrite => "device-write",

@@ -22,14 +22,17 @@ public sealed class PacketRelay : IConnectorHost, IPublishOutcome
     private readonly TrafficCounters _counters;
     private readonly PacketLog _packetLog;
     private readonly Action _changed;
+    private readonly FrameFilter _forThisAgent;
     private readonly Channel<Outbound> _downlink;
     private volatile bool _stopped;
     private long _published;
 
     /// <param name="changed">Called when what the agent announces about the device changed.</param>
+    /// <param name="forThisAgent">For a router-less agent: which of the other agents' packets are its own to take.</param>
     public PacketRelay(IMessageBus bus, IConnector connector, string upKey, TrafficCounters counters, PacketLog packetLog,
-        int downlinkCapacity = DefaultDownlinkCapacity, Action? changed = null)
+        int downlinkCapacity = DefaultDownlinkCapacity, Action? changed = null, FrameFilter? forThisAgent = null)
     {
+        _forThisAgent = forThisAgent ?? (_ => null);
         _bus = bus;
         _connector = connector;
         _upKey = upKey;
@@ -74,11 +77,21 @@ public sealed class PacketRelay : IConnectorHost, IPublishOutcome
     private static readonly Drop Stopping = new(DropReason.Stopping, "the agent stopped before the device took it");
 
     /// <summary>Takes one downlink body: decoded and checked here, before the consumer's buffer goes away.</summary>
-    public void OnDownlink(string routingKey, ReadOnlySpan<byte> body)
+    public void OnDownlink(string routingKey, ReadOnlySpan<byte> body) => OnDownlink(routingKey, body, peer: false);
+
+    /// <summary>Takes another agent's uplink body (a router-less agent): only the packets for this agent go down.</summary>
+    public void OnPeerPacket(string routingKey, ReadOnlySpan<byte> body) => OnDownlink(routingKey, body, peer: true);
+
+    private void OnDownlink(string routingKey, ReadOnlySpan<byte> body, bool peer)
     {
         if (!PacketMessage.TryRead(body, out var message, out var error))
         {
             Drop(routingKey, new Drop(DropReason.MalformedJson, error));
+            return;
+        }
+        if (peer && _forThisAgent(message!.Data) is { } notOurs)
+        {
+            Drop(routingKey, notOurs);
             return;
         }
         if (_connector.CheckDownlink(message!.Data) is { } refused)

@@ -15,6 +15,7 @@ public sealed class AgentTable
     private static readonly TimeSpan BoundLogGap = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _direct = new(StringComparer.Ordinal);
     private readonly HashSet<string> _given;
     private readonly RouterOptions _options;
     private readonly ILogger _log;
@@ -44,6 +45,15 @@ public sealed class AgentTable
     public IEnumerable<string> Known => _heard.Keys;
 
     public bool IsKnown(string agent) => _heard.ContainsKey(agent);
+
+    /// <summary>A router-less agent (<c>"direct": true</c> in its announcement) takes its packets from the others' keys itself.</summary>
+    public void SetDirect(string agent, bool direct)
+    {
+        if (direct) _direct[agent] = true;
+        else _direct.TryRemove(agent, out _);
+    }
+
+    public bool IsDirect(string agent) => !_direct.IsEmpty && _direct.ContainsKey(agent);
 
     /// <summary>
     /// Notes that <paramref name="agent"/> spoke (a well-formed message). False when the name is not a valid agent name
@@ -80,6 +90,7 @@ public sealed class AgentTable
         {
             if (_given.Contains(agent) || _time.GetElapsedTime(heard) < ForgetAfter) continue;
             if (_heard.TryRemove(agent, out _)) forgotten.Add(agent);
+            _direct.TryRemove(agent, out _);
         }
         foreach (var agent in forgotten)
             _log.Information("Forgot agent {Agent}: not heard from for {Seconds:0} s (--forget-after)", agent, ForgetAfter.TotalSeconds);

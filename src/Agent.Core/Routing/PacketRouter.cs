@@ -108,7 +108,8 @@ public sealed class PacketRouter
         }
         if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return ValueTask.CompletedTask;
         // Only a message that reads as what its key says teaches the router an agent: junk on fromAgent.* does not.
-        var started = rest == Topics.TunStartedSuffix ? TunConfigMessage.TryParse(body.Span) : null;
+        var announcement = rest is Topics.TunStartedSuffix or Topics.SerialStartedSuffix ? Wire.TryParseObject(body.Span) : null;
+        var started = rest == Topics.TunStartedSuffix && announcement is not null ? TunConfigMessage.From(announcement) : null;
         var wellFormed = rest switch
         {
             Topics.TunStartedSuffix => started is not null,
@@ -116,6 +117,7 @@ public sealed class PacketRouter
             _ => AgentStats.TryParse(body.Span) is { } stats && stats.Name == from,
         };
         if (!wellFormed || !_agents.Heard(from)) return ValueTask.CompletedTask;
+        if (announcement is not null) _agents.SetDirect(from, Wire.Bool(announcement, "direct") == true);
         if (started is not null && _addresses.Learn(from, started) is { Count: > 0 } addresses)
             _log.Information("{Agent} owns {Addresses}", from, string.Join(", ", addresses));
         return ValueTask.CompletedTask;
@@ -208,13 +210,14 @@ public sealed class PacketRouter
         if (_options.Mode == RoutingMode.Address && owner is not null)
         {
             noRoute = owner == from || !_links.Connects(from, owner);
-            peers = noRoute ? [] : [owner];
+            // A router-less owner takes the packet from the sender's key itself: sending it too would deliver it twice.
+            peers = noRoute || _agents.IsDirect(owner) ? [] : [owner];
         }
         else
         {
-            // Every agent known, and a plan address's agent that has not spoken yet.
-            peers = _agents.Known.Where(a => a != from && _links.Connects(from, a));
-            if (owner is not null && owner != from && _links.Connects(from, owner)) peers = peers.Append(owner);
+            // Every agent known (but the router-less ones), and a plan address's agent that has not spoken yet.
+            peers = _agents.Known.Where(a => a != from && _links.Connects(from, a) && !_agents.IsDirect(a));
+            if (owner is not null && owner != from && _links.Connects(from, owner) && !_agents.IsDirect(owner)) peers = peers.Append(owner);
         }
         if (_options.CopyToTestingTool) peers = peers.Append(TestingToolAgent);
         return peers.Distinct(StringComparer.Ordinal).Where(a => a != from);

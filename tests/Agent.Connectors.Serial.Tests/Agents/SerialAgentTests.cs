@@ -41,12 +41,12 @@ public sealed class SerialAgentTests : IAsyncLifetime
         _packetLog.Dispose();
     }
 
-    private async Task StartAsync(SerialPayload payload = SerialPayload.Ip, SerialFraming framing = SerialFraming.Slip)
+    private async Task StartAsync(SerialPayload payload = SerialPayload.Ip, SerialFraming framing = SerialFraming.Slip, bool direct = false)
     {
         var options = new SerialOptions("/dev/memory0", 115200, framing, payload);
         var name = AgentName.Parse(Name);
         var kind = new SerialKind(name, options, _line, _log, TimeProvider.System, new Random(3));
-        var agent = new SessionAgent(name, kind, _bus, new AgentOptions(TimeSpan.Zero), _counters, _packetLog, _log, TimeProvider.System);
+        var agent = new SessionAgent(name, kind, _bus, new AgentOptions(TimeSpan.Zero, Direct: direct), _counters, _packetLog, _log, TimeProvider.System);
         _running = agent.RunAsync(_stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
     }
@@ -127,6 +127,27 @@ public sealed class SerialAgentTests : IAsyncLifetime
         Assert.Equal(Slip(forMote), Assert.Single(_line.Written));
         Assert.Equal(1, _counters.Drops[DropReason.NotForMote]);
         Assert.DoesNotContain(_sink.Lines, l => l.Contains("not-for-mote")); // quiet: debug level only
+    }
+
+    [Fact]
+    public async Task A_direct_mote_takes_groups_at_once_and_other_agents_unicast_once_its_address_is_known()
+    {
+        await StartAsync(direct: true);
+        _line.Plug();
+        const string peer = "fromAgent.agent_1.ip.tun.packet.raw";
+        var allNodes = Ipv6("bbbb::1", "ff02::1");
+        await _bus.DeliverAsync(peer, PacketBody(Ipv6("bbbb::1", "bbbb::3"))); // its address is not known yet
+        await _bus.DeliverAsync(peer, PacketBody(allNodes));
+        await WaitUntil(() => _counters.DownPackets == 1, "the group packet was not written");
+        Assert.Equal(1, _counters.Drops[DropReason.NotForThisAgent]);
+
+        _line.Feed(Slip(Ipv6("bbbb::3", "bbbb::1")));
+        await _bus.WaitForAsync("fromAgent.agent_3.ip.tun.started");
+        await _bus.DeliverAsync(peer, PacketBody(Ipv6("bbbb::1", "bbbb::3")));
+        await _bus.DeliverAsync(peer, PacketBody(Ipv6("bbbb::1", "bbbb::2")));
+        await WaitUntil(() => _counters.DownPackets == 2, "the packet for the mote was not written");
+        Assert.Equal([Slip(allNodes), Slip(Ipv6("bbbb::1", "bbbb::3"))], _line.Written);
+        Assert.Equal(1, _counters.Drops[DropReason.NotForMote]);
     }
 
     [Fact]

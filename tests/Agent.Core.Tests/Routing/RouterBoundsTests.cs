@@ -84,4 +84,23 @@ public sealed class RouterBoundsTests
         await stop.CancelAsync();
         await run;
     }
+
+    [Fact]
+    public async Task A_router_less_agent_gets_nothing_from_the_router_since_it_takes_the_packets_itself()
+    {
+        var (router, stop, run) = await StartAsync(new RouterOptions([]));
+        await AnnounceAsync("agent_1", "1");
+        await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.started",
+            Json("""{"name": "agent_2", "ipv6_prefix": "bbbb", "ipv6_host": "2", "direct": true}"""));
+        await _bus.DeliverAsync("fromAgent.agent_3.ip.tun.started", new TunConfigMessage("agent_3", "bbbb", "3").ToJson());
+        byte[] Packet(string to) => Json($$"""{"data": [{{string.Join(",", (byte[])[0x60, 0, 0, 0, 0, 0, 59, 64,
+            .. System.Net.IPAddress.Parse("bbbb::1").GetAddressBytes(), .. System.Net.IPAddress.Parse(to).GetAddressBytes()])}}]}""");
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::2")); // unicast to the direct one
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet("ff02::1")); // fan-out
+        Assert.Empty(_bus.BodiesOn("toAgent.agent_2.ip.tun.packet.raw"));
+        Assert.Single(_bus.BodiesOn("toAgent.agent_3.ip.tun.packet.raw"));
+        Assert.Equal(2, _bus.BodiesOn("toAgent.agent_TT.ip.tun.packet.raw").Count);
+        await stop.CancelAsync();
+        await run;
+    }
 }
