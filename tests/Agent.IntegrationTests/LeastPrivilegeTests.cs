@@ -5,8 +5,8 @@ namespace Agent.IntegrationTests;
 
 /// <summary>
 /// `agent tun` as a plain user (nobody) holding CAP_NET_ADMIN and nothing else, as a service manager would run it
-/// (AmbientCapabilities=CAP_NET_ADMIN): without --netns, that is all it needs. The interface lives in the test's own
-/// namespace (setns for --netns would need CAP_SYS_ADMIN too), under a name and prefix of this test run.
+/// (AmbientCapabilities=CAP_NET_ADMIN): without --netns, that is all it needs (--netns needs CAP_SYS_ADMIN too, for
+/// setns). The interface lives in the test's own namespace, under a name and prefix of this test run.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class LeastPrivilegeTests(BrokerFixture broker) : IAsyncLifetime
@@ -37,13 +37,13 @@ public sealed class LeastPrivilegeTests(BrokerFixture broker) : IAsyncLifetime
     }
 
     /// <summary>The agent as nobody, with only <paramref name="capabilities"/> (e.g. "+net_admin"), or none.</summary>
-    private AgentProcess StartAsNobody(string url, string? capabilities)
+    private AgentProcess StartAsNobody(string url, string? capabilities, params string[] more)
     {
         string[] arguments = ["--mount", "--propagation", "private", "--", "bash", "-c", "mount --bind \"$0\" /dev/net/tun && exec \"$@\"", TunNode,
             "setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups",
             .. capabilities is null ? [] : new[] { $"--inh-caps={capabilities}", $"--ambient-caps={capabilities}" },
             AgentProcess.ExecutablePath, "tun", "--url", url, "--name", Name, "--tun-name", TunName,
-            "--ipv6-prefix", Prefix, "--ipv6-host", "1", "--ipv4-address", $"10.254.{Pid % 250}.1/24"];
+            "--ipv6-prefix", Prefix, "--ipv6-host", "1", "--ipv4-address", $"10.254.{Pid % 250}.1/24", .. more];
         return AgentProcess.Start(Name, arguments, new Dictionary<string, string>(), program: "unshare");
     }
 
@@ -84,6 +84,17 @@ public sealed class LeastPrivilegeTests(BrokerFixture broker) : IAsyncLifetime
         Assert.Equal(1, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var errors = agent.Lines.Where(l => l.StartsWith("stderr: ", StringComparison.Ordinal)).ToList();
         Assert.Equal("stderr: agent tun: cannot create a TUN interface: permission denied; run as root or grant CAP_NET_ADMIN", Assert.Single(errors));
+    }
+
+    [Fact]
+    public async Task With_netns_CAP_NET_ADMIN_alone_is_not_enough_and_the_line_says_what_is_missing()
+    {
+        var url = await broker.CreateSessionAsync($"leastpriv-netns-{Pid}");
+        await using var ns = await Netns.CreateAsync("agt-lp");
+        await using var agent = StartAsNobody(url, "+net_admin", "--netns", ns.Name);
+        Assert.Equal(1, await agent.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var error = Assert.Single(agent.Lines, l => l.StartsWith("stderr: ", StringComparison.Ordinal));
+        Assert.EndsWith("--netns needs CAP_SYS_ADMIN besides CAP_NET_ADMIN (or run as root, or without --netns)", error);
     }
 
     private static ulong Capabilities(IEnumerable<string> status, string field) =>
