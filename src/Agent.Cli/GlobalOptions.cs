@@ -10,7 +10,8 @@ public sealed class GlobalOptions
 {
     public Option<string?> Url { get; } = new("--url")
     {
-        Description = "Session broker, amqp://user:password@host[:port]/vhost (default: $AMQP_URL, else " + AmqpUrl.Default + ")",
+        Description = "Session broker, amqp://user:password@host[:port]/vhost, amqps:// for TLS (default: the --url-file URL, else $AMQP_URL, else " +
+                      AmqpUrl.Default + "); others can read it in the process list: give a password through --url-file or AMQP_URL",
         HelpName = "URL",
         Recursive = true,
     };
