@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # A private RabbitMQ node for tests (STACK.md, "RabbitMQ server").
 #
-#   scripts/broker.sh start NODE PORT [DIST_PORT]   start NODE@localhost on AMQP port PORT
-#   scripts/broker.sh stop  NODE                    stop it and remove its directory
-#   scripts/broker.sh ctl   NODE ARGS...            rabbitmqctl -n NODE@localhost ARGS...
+#   scripts/broker.sh start NODE PORT [DIST_PORT] [TLS]   start NODE@localhost on AMQP port PORT
+#   scripts/broker.sh stop  NODE                          stop it and remove its directory
+#   scripts/broker.sh ctl   NODE ARGS...                  rabbitmqctl -n NODE@localhost ARGS...
+#
+# TLS (all of the first four together): also listen for amqps:// on a second port.
+#   --tls-port PORT --tls-ca FILE --tls-cert FILE --tls-key FILE   PEM files: the CA that signs
+#                                   client certificates, the server's certificate and its key
+#   --tls-require-client-cert       refuse clients without a certificate signed by that CA
+# The files are copied into the node's directory, so the rabbitmq user can read them wherever
+# they came from.
 #
 # Everything lives in /tmp/agent-broker-NODE (owned by the rabbitmq user): data, logs, pid
 # file, an empty plugin list, an empty env file and its own Erlang cookie (HOME points there),
@@ -21,7 +28,7 @@ die() { printf 'broker: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
     cat >&2 <<'EOF'
-usage: scripts/broker.sh start NODE PORT [DIST_PORT]
+usage: scripts/broker.sh start NODE PORT [DIST_PORT] [--tls-port PORT --tls-ca FILE --tls-cert FILE --tls-key FILE [--tls-require-client-cert]]
        scripts/broker.sh stop NODE
        scripts/broker.sh ctl NODE ARGS...
 EOF
@@ -68,11 +75,35 @@ ctl() {
 }
 
 cmd_start() {
+    local -a positional=()
+    local tls_port="" tls_ca="" tls_cert="" tls_key="" tls_require=0
+    while (( $# > 0 )); do
+        case $1 in
+            --tls-port|--tls-ca|--tls-cert|--tls-key)
+                (( $# >= 2 )) || die "$1 needs a value"
+                case $1 in
+                    --tls-port) tls_port=$2 ;; --tls-ca) tls_ca=$2 ;;
+                    --tls-cert) tls_cert=$2 ;; --tls-key) tls_key=$2 ;;
+                esac
+                shift 2 ;;
+            --tls-require-client-cert) tls_require=1; shift ;;
+            -*) die "unknown option $1" ;;
+            *) positional+=("$1"); shift ;;
+        esac
+    done
+    set -- "${positional[@]}"
     (( $# == 2 || $# == 3 )) || usage
     local node=$1 port=$2
     check_node_name "$node"; check_port "$port"
     local dist=${3:-$(( port + 1000 ))}
     check_port "$dist"
+    if [[ -n $tls_port$tls_ca$tls_cert$tls_key ]] || (( tls_require )); then
+        [[ -n $tls_port && -n $tls_ca && -n $tls_cert && -n $tls_key ]] \
+            || die "TLS needs all of --tls-port, --tls-ca, --tls-cert and --tls-key"
+        check_port "$tls_port"
+        local f
+        for f in "$tls_ca" "$tls_cert" "$tls_key"; do [[ -r $f ]] || die "cannot read $f"; done
+    fi
     [[ -x $RABBITMQ_BIN/rabbitmq-server ]] || die "$RABBITMQ_BIN/rabbitmq-server not found; install it: apt-get install rabbitmq-server"
     id -u "$RUN_USER" >/dev/null 2>&1 || die "user '$RUN_USER' does not exist; install rabbitmq-server"
     [[ $(id -u) == 0 || $(id -un) == "$RUN_USER" ]] || die "run as root (or as the $RUN_USER user): the node runs as $RUN_USER"
@@ -80,15 +111,32 @@ cmd_start() {
     [[ ! -e $dir ]] || die "$dir exists: node '$node' is running or was not stopped; run: scripts/broker.sh stop $node"
     ! port_in_use "$port" || die "port $port is already in use"
     ! port_in_use "$dist" || die "distribution port $dist is already in use"
+    [[ -z $tls_port ]] || ! port_in_use "$tls_port" || die "TLS port $tls_port is already in use"
 
     local t0=$SECONDS
-    log "starting node $node@localhost on port $port (distribution $dist) in $dir"
+    log "starting node $node@localhost on port $port (distribution $dist${tls_port:+, TLS $tls_port}) in $dir"
     mkdir -m 0750 "$dir"
     mkdir "$dir/mnesia" "$dir/log"
     printf '[].\n' >"$dir/enabled_plugins"
     : >"$dir/rabbitmq-env.conf"
     # Low disk limit: a nearly full CI disk must not block publishers with an alarm.
     printf 'loopback_users.guest = true\ndisk_free_limit.absolute = 10MB\n' >"$dir/rabbitmq.conf"
+    if [[ -n $tls_port ]]; then
+        mkdir "$dir/tls"
+        cp -- "$tls_ca" "$dir/tls/ca.pem"
+        cp -- "$tls_cert" "$dir/tls/cert.pem"
+        (umask 077; cp -- "$tls_key" "$dir/tls/key.pem")
+        local verify=verify_none fail=false
+        (( tls_require )) && verify=verify_peer fail=true
+        cat >>"$dir/rabbitmq.conf" <<EOF
+listeners.ssl.default = $tls_port
+ssl_options.cacertfile = $dir/tls/ca.pem
+ssl_options.certfile = $dir/tls/cert.pem
+ssl_options.keyfile = $dir/tls/key.pem
+ssl_options.verify = $verify
+ssl_options.fail_if_no_peer_cert = $fail
+EOF
+    fi
     # Our own cookie, written before anything starts, so server and rabbitmqctl agree on it.
     (umask 077; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/.erlang.cookie")
     chmod 0400 "$dir/.erlang.cookie"
@@ -129,7 +177,14 @@ EOF
         cmd_stop "$node" || true
         die "node $node did not start within 60 s"
     fi
-    log "node $node@localhost is up on port $port after $(( SECONDS - t0 )) s"
+    if [[ -n $tls_port ]]; then
+        local tries=0
+        until port_in_use "$tls_port"; do
+            (( ++tries < 50 )) || { tail -n 50 "$dir"/log/*.log >&2 2>/dev/null || true; die "node $node is up but its TLS port $tls_port is not listening"; }
+            sleep 0.2
+        done
+    fi
+    log "node $node@localhost is up on port $port${tls_port:+ (TLS $tls_port)} after $(( SECONDS - t0 )) s"
 }
 
 cmd_stop() {

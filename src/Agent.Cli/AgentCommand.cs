@@ -17,6 +17,7 @@ public static class AgentCommand
               agent router --url amqp://user:pass@broker/session
               agent capture --url amqp://user:pass@broker/session --write session.pcapng
               agent status --url amqp://user:pass@broker/session --watch
+              agent status --url amqps://user:pass@broker/session --tls-ca session-ca.pem
             """);
         global.AddTo(root);
         root.Subcommands.Add(TunCommand.Create(global, time));

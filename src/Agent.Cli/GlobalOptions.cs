@@ -10,8 +10,43 @@ public sealed class GlobalOptions
 {
     public Option<string?> Url { get; } = new("--url")
     {
-        Description = "Session broker, amqp://user:password@host[:port]/vhost (default: $AMQP_URL, else " + AmqpUrl.Default + ")",
+        Description = "Session broker, amqp://user:password@host[:port]/vhost, amqps:// for TLS (default: the --url-file URL, else $AMQP_URL, else " +
+                      AmqpUrl.Default + "); others can read it in the process list: give a password through --url-file or AMQP_URL",
         HelpName = "URL",
+        Recursive = true,
+    };
+
+    public Option<string?> UrlFile { get; } = new("--url-file")
+    {
+        Description = "Read the session URL from this file (its first line) instead of --url, so that the password stays out of the process list; keep it chmod 600",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCa { get; } = new("--tls-ca")
+    {
+        Description = "amqps://: trust only this CA (PEM) for the broker's certificate, instead of the system's CAs",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "amqps://: client certificate (PEM) for a broker that asks for one",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "amqps://: the client certificate's unencrypted private key (PEM); default: the --tls-cert file",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<bool> TlsInsecure { get; } = new("--tls-insecure")
+    {
+        Description = "amqps://: do not check the broker's certificate at all (anyone on the path can pose as the broker); for tests only",
         Recursive = true,
     };
 
@@ -60,6 +95,11 @@ public sealed class GlobalOptions
     {
         root.Options.Add(StatsInterval);
         root.Options.Add(Url);
+        root.Options.Add(UrlFile);
+        root.Options.Add(TlsCa);
+        root.Options.Add(TlsCert);
+        root.Options.Add(TlsKey);
+        root.Options.Add(TlsInsecure);
         root.Options.Add(Exchange);
         root.Options.Add(Verbose);
         root.Options.Add(Quiet);
@@ -67,14 +107,29 @@ public sealed class GlobalOptions
         root.Options.Add(ConnectTimeout);
     }
 
-    /// <summary>--url, else $AMQP_URL, else the local default. The password is never shown as a default in --help.</summary>
+    /// <summary>
+    /// --url, else the --url-file's URL, else $AMQP_URL, else the local default, and how TLS checks the broker. The
+    /// password is never shown as a default in --help.
+    /// </summary>
     public BusOptions Bus(ParseResult result, string clientName)
     {
-        var text = result.GetValue(Url) ?? Environment.GetEnvironmentVariable("AMQP_URL") ?? AmqpUrl.Default;
-        if (!AmqpUrl.TryParse(text, out var url, out var error)) throw new UsageException($"--url: {error}");
+        var warnings = new List<string>();
+        var (text, source) = UrlText(result, warnings);
+        if (!AmqpUrl.TryParse(text, out var url, out var error)) throw new UsageException($"{source}: {error}");
         var timeout = result.GetValue(ConnectTimeout);
         if (timeout <= 0) throw new UsageException("--connect-timeout must be a positive number of seconds");
-        return new BusOptions(url!, result.GetValue(Exchange)!, TimeSpan.FromSeconds(timeout), clientName);
+        var tls = TlsFiles.Load(url!, result.GetValue(TlsCa), result.GetValue(TlsCert), result.GetValue(TlsKey), result.GetValue(TlsInsecure), warnings);
+        return new BusOptions(url!, result.GetValue(Exchange)!, TimeSpan.FromSeconds(timeout), clientName, tls) { Warnings = warnings };
+    }
+
+    private (string Text, string Source) UrlText(ParseResult result, List<string> warnings)
+    {
+        var (url, file) = (result.GetValue(Url), result.GetValue(UrlFile));
+        if (url is not null && file is not null) throw new UsageException("give --url or --url-file, not both");
+        if (url is not null) return (url, "--url");
+        if (file is not null) return (SecretFile.ReadUrl(file, warnings), $"--url-file {file}");
+        if (Environment.GetEnvironmentVariable("AMQP_URL") is { } fromEnvironment) return (fromEnvironment, "AMQP_URL");
+        return (AmqpUrl.Default, "--url");
     }
 
     public TimeSpan Stats(ParseResult result) =>

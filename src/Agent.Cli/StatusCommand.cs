@@ -35,6 +35,7 @@ public static class StatusCommand
             Examples:
               agent status --url amqp://user:pass@broker/session
               agent status --url amqp://user:pass@broker/session --watch
+              agent status --url amqps://user:pass@broker/session --tls-ca session-ca.pem --tls-cert me.pem --tls-key me.key
             """);
         command.Options.Add(watch);
         command.Options.Add(wait);

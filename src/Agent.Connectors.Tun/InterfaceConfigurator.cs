@@ -144,8 +144,12 @@ public sealed class InterfaceConfigurator
         if (process.ExitCode != 0)
         {
             string reason = string.Join(' ', error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            // Entering a namespace (ip -n, ip netns exec) is setns(), which CAP_NET_ADMIN alone does not allow.
+            string advice = reason.Contains("setting the network namespace", StringComparison.Ordinal) && reason.Contains("not permitted", StringComparison.Ordinal)
+                ? "; --netns needs CAP_SYS_ADMIN besides CAP_NET_ADMIN (or run as root, or without --netns)"
+                : "";
             throw new InterfaceConfigurationException(
-                $"{commandLine}: {(reason.Length > 0 ? reason : $"exit code {process.ExitCode}")}");
+                $"{commandLine}: {(reason.Length > 0 ? reason : $"exit code {process.ExitCode}")}{advice}");
         }
         return output;
     }

@@ -51,7 +51,17 @@ public sealed unsafe class TunDevice : IDisposable
         int fd = LibC.Open(ClonePath, LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0)
         {
-            throw OpenFailure(Marshal.GetLastPInvokeError(), namePattern);
+            int errno = Marshal.GetLastPInvokeError();
+            // Creating needs CAP_NET_ADMIN; opening the clone device also needs its file mode to let us in
+            // (udev makes it 0666; a system without udev leaves the kernel's 0600).
+            if (errno is LibC.EACCES or LibC.EPERM)
+            {
+                throw new TunUnavailableException(
+                    $"cannot open {ClonePath}: permission denied; run as root, or give this user read and write access to it " +
+                    $"(mode 0666, as udev sets it) and CAP_NET_ADMIN", errno);
+            }
+
+            throw OpenFailure(errno, namePattern);
         }
 
         var tun = new FileDescriptor(fd);

@@ -29,6 +29,9 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (the agent's own when started through setpriv or unshare, which exec it).</summary>
+    public int Id => _process.Id;
+
     /// <summary>The built <c>agent</c> apphost, of the same configuration as this test assembly.</summary>
     public static string ExecutablePath
     {

@@ -127,7 +127,8 @@ public sealed class BrokerFixture : IAsyncLifetime
     public Task<string> CtlAsync(params string[] args) =>
         RunAsync(CtlTimeout, BrokerScript, ["ctl", Node, .. args]);
 
-    private static async Task<bool> AcceptsAsync(int port)
+    /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
+    internal static async Task<bool> AcceptsAsync(int port)
     {
         using var client = new TcpClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
@@ -194,7 +195,7 @@ public sealed class BrokerFixture : IAsyncLifetime
         return null;
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

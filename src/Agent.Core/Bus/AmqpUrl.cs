@@ -19,6 +19,9 @@ public sealed record AmqpUrl
     /// <summary>The URL without its query, as the client library takes it.</summary>
     public Uri Address { get; }
 
+    /// <summary>An <c>amqps://</c> URL: the connection is TLS.</summary>
+    public bool IsTls => Address.Scheme == "amqps";
+
     /// <summary>The <c>heartbeat</c> query parameter; zero turns heartbeats off; null leaves the client's default.</summary>
     public TimeSpan? Heartbeat { get; }
 

@@ -105,6 +105,10 @@ public sealed class RabbitMqBus : IMessageBus
             ClientProvidedName = options.ClientName,
         };
         if (options.Url.Heartbeat is { } heartbeat) factory.RequestedHeartbeat = heartbeat;
+        var tls = options.Url.IsTls ? options.Tls ?? new BrokerTls() : null;
+        tls?.Apply(factory.Ssl, options.Url.Address.Host);
+        foreach (var warning in options.Warnings) log.Warning("{Warning}", warning);
+        var over = tls is null ? "" : tls.Insecure ? " over TLS, certificate NOT verified" : " over TLS, certificate verified";
 
         var start = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(250);
@@ -115,7 +119,7 @@ public sealed class RabbitMqBus : IMessageBus
                 var connection = await factory.CreateConnectionAsync(cancellationToken);
                 var channel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);
-                log.Information("Connected to {Url}", options.Url.Masked);
+                log.Information("Connected to {Url}{Tls}", options.Url.Masked, over);
                 return new RabbitMqBus(connection, channel, options, log);
             }
             catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or IOException or TimeoutException)
@@ -123,6 +127,9 @@ public sealed class RabbitMqBus : IMessageBus
                 var reason = Reason(e);
                 if (e is BrokerUnreachableException { InnerException: AuthenticationFailureException auth })
                     throw new BusUnreachableException($"the broker at {options.Url.Masked} refused the login: {auth.Message}", e);
+                // A certificate does not fix itself within the connect timeout: no retry.
+                if (tls is not null && await TlsFailure.ExplainAsync(e, options.Url, tls, cancellationToken) is { } tlsProblem)
+                    throw new BusUnreachableException(tlsProblem, e);
                 var elapsed = time.GetElapsedTime(start);
                 if (elapsed + delay > options.ConnectTimeout)
                     throw new BusUnreachableException(
