@@ -1,6 +1,7 @@
 using Agent.Testing;
 using System.Text;
 using Agent.Framing;
+using CsCheck;
 
 namespace Agent.Framing.Tests;
 
@@ -30,4 +31,9 @@ public class Fcs16Tests
         var split = Fcs16.Update(Fcs16.Update(0xFFFF, data.AsSpan(0, 4)), data.AsSpan(4));
         Assert.Equal(0x906E, (ushort)~split);
     }
+
+    [Fact]
+    public void Eight_bytes_at_a_time_gives_what_one_byte_at_a_time_gives_for_any_data_and_start() =>
+        Gen.Select(Gen.Byte.Array[0, 300], Gen.UShort).Sample((data, start) =>
+            Assert.Equal(Fcs16.UpdateBytewise(start, data), Fcs16.Update(start, data)));
 }
