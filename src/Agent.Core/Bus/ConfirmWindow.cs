@@ -13,6 +13,7 @@ public sealed class ConfirmWindow(int capacity = ConfirmWindow.DefaultCapacity)
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, (IPublishOutcome Outcome, long State)> _pending = new(capacity);
     private readonly SemaphoreSlim _room = new(capacity, capacity);
+    private ulong _lowest; // no packet below it is pending: where a multiple ack starts looking
 
     public int Capacity { get; } = capacity;
 
@@ -30,7 +31,11 @@ public sealed class ConfirmWindow(int capacity = ConfirmWindow.DefaultCapacity)
     /// <summary>Records a packet about to go out under <paramref name="sequence"/>, in a place reserved before.</summary>
     public void Add(ulong sequence, IPublishOutcome outcome, long state)
     {
-        lock (_lock) _pending[sequence] = (outcome, state);
+        lock (_lock)
+        {
+            if (_pending.Count == 0) _lowest = sequence;
+            _pending[sequence] = (outcome, state);
+        }
     }
 
     /// <summary>
@@ -48,11 +53,31 @@ public sealed class ConfirmWindow(int capacity = ConfirmWindow.DefaultCapacity)
     /// <summary>The broker's ack (<paramref name="ok"/>) or nack of <paramref name="sequence"/>, or of all up to it.</summary>
     public void Settle(ulong sequence, bool multiple, bool ok)
     {
-        foreach (var (outcome, state) in Take(s => multiple ? s <= sequence : s == sequence))
+        var settled = 0;
+        // Told under the lock: counting and a rate-limited log line, neither comes back here. No allocation per ack.
+        lock (_lock)
         {
-            if (ok) outcome.Confirmed(state);
-            else outcome.Lost(state, refused: true);
+            if (multiple)
+            {
+                for (var s = _lowest; s <= sequence && _pending.Count > 0; s++)
+                    if (Tell(s, ok)) settled++;
+                _lowest = Math.Max(_lowest, sequence + 1);
+            }
+            else if (Tell(sequence, ok))
+            {
+                settled++;
+                if (sequence == _lowest) _lowest++;
+            }
         }
+        if (settled > 0) _room.Release(settled);
+    }
+
+    private bool Tell(ulong sequence, bool ok)
+    {
+        if (!_pending.Remove(sequence, out var packet)) return false;
+        if (ok) packet.Outcome.Confirmed(packet.State);
+        else packet.Outcome.Lost(packet.State, refused: true);
+        return true;
     }
 
     /// <summary>Waits until every packet is settled, or <paramref name="bound"/> passes; then what is left is lost.</summary>
@@ -66,21 +91,14 @@ public sealed class ConfirmWindow(int capacity = ConfirmWindow.DefaultCapacity)
     /// <summary>The connection or channel went: what was not confirmed is lost (the numbering starts again after it).</summary>
     public void LoseAll()
     {
-        foreach (var (outcome, state) in Take(_ => true)) outcome.Lost(state, refused: false);
-    }
-
-    private List<(IPublishOutcome Outcome, long State)> Take(Func<ulong, bool> which)
-    {
-        List<(IPublishOutcome, long)> taken = [];
+        int lost;
         lock (_lock)
         {
-            foreach (var sequence in _pending.Keys.Where(which).ToList())
-            {
-                taken.Add(_pending[sequence]);
-                _pending.Remove(sequence);
-            }
+            lost = _pending.Count;
+            foreach (var (outcome, state) in _pending.Values) outcome.Lost(state, refused: false);
+            _pending.Clear();
+            _lowest = 0;
         }
-        if (taken.Count > 0) _room.Release(taken.Count);
-        return taken;
+        if (lost > 0) _room.Release(lost);
     }
 }
