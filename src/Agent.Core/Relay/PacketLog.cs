@@ -37,6 +37,13 @@ public sealed class PacketLog : IDisposable
             _log.Information("{Direction} #{Count} {Length} B {Packet}", direction, count, packet.Length, IpPacket.Describe(packet));
     }
 
+    /// <summary>One packet the router forwarded: <c>agent_1 -> 2 agents #12 ...</c>, the label made only when the line is written.</summary>
+    public void Routed(string from, int copies, long count, ReadOnlySpan<byte> packet)
+    {
+        if (!_log.IsEnabled(LogEventLevel.Information) || !TakeLine()) return;
+        _log.Information("{Direction} #{Count} {Length} B {Packet}", $"{from} -> {copies} agents", count, packet.Length, IpPacket.Describe(packet));
+    }
+
     /// <summary>One dropped message or frame, with where it came from and why; a quiet drop is logged at debug level.</summary>
     public void Dropped(string source, Drop drop)
     {

@@ -12,8 +12,8 @@ namespace Agent.Core.Routing;
 /// </summary>
 public sealed class AddressTable
 {
-    private readonly ConcurrentDictionary<IPAddress, string> _owners = new();
-    private readonly ConcurrentDictionary<Ipv6Prefix, string> _prefixes = new();
+    private readonly ConcurrentDictionary<HostAddress, string> _owners = new();
+    private readonly ConcurrentDictionary<ulong, string> _prefixes = new();
 
     public int Count => _owners.Count;
 
@@ -24,14 +24,14 @@ public sealed class AddressTable
         void Add(IPAddress? address)
         {
             if (address is null) return;
-            _owners[address] = agent;
+            _owners[HostAddress.From(address)] = agent;
             learnt.Add(address);
         }
         Add(Ipv6(started.Ipv6Prefix, started.Ipv6Host));
         Add(Ipv6(started.ReRoutePacketsPrefix, started.ReRoutePacketsHost));
         Add(Ipv4(started.Ipv4Address) ?? Ipv4(started.Ipv4Host));
         if (started.ReRoutePacketsPrefix is { } text && Ipv6Prefix.TryParse(text, out var prefix, out _) && started.Ipv6NoForwarding != true)
-            _prefixes[prefix] = agent;
+            _prefixes[prefix.Value] = agent;
         return learnt;
     }
 
@@ -43,11 +43,9 @@ public sealed class AddressTable
     }
 
     /// <summary>The agent that owns <paramref name="address"/>, or the network it is in; null when nobody does.</summary>
-    public string? Owner(IPAddress address) =>
+    public string? Owner(HostAddress address) =>
         _owners.GetValueOrDefault(address)
-        ?? (_prefixes.IsEmpty || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? null
-            : _prefixes.GetValueOrDefault(Ipv6Prefix.Of(address)));
+        ?? (_prefixes.IsEmpty || address.IsV4 ? null : _prefixes.GetValueOrDefault(address.Prefix64));
 
     private static IPAddress? Ipv6(string? prefix, string? host) =>
         prefix is not null && host is not null

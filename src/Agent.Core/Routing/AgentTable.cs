@@ -21,6 +21,7 @@ public sealed class AgentTable
     private readonly ILogger _log;
     private readonly TimeProvider _time;
     private long _refused;
+    private int _version;
     private long _lastBoundLog = long.MinValue;
 
     public AgentTable(IEnumerable<string> given, RouterOptions options, ILogger log, TimeProvider time)
@@ -46,11 +47,13 @@ public sealed class AgentTable
 
     public bool IsKnown(string agent) => _heard.ContainsKey(agent);
 
+    /// <summary>Changes whenever an agent is learnt or forgotten or its direct flag changes: routes worked out before are stale.</summary>
+    public int Version => Volatile.Read(ref _version);
+
     /// <summary>A router-less agent (<c>"direct": true</c> in its announcement) takes its packets from the others' keys itself.</summary>
     public void SetDirect(string agent, bool direct)
     {
-        if (direct) _direct[agent] = true;
-        else _direct.TryRemove(agent, out _);
+        if (direct ? _direct.TryAdd(agent, true) : _direct.TryRemove(agent, out _)) Interlocked.Increment(ref _version);
     }
 
     public bool IsDirect(string agent) => !_direct.IsEmpty && _direct.ContainsKey(agent);
@@ -78,7 +81,11 @@ public sealed class AgentTable
             }
             return false;
         }
-        if (_heard.TryAdd(agent, now)) _log.Information("Learned agent {Agent}", agent);
+        if (_heard.TryAdd(agent, now))
+        {
+            Interlocked.Increment(ref _version);
+            _log.Information("Learned agent {Agent}", agent);
+        }
         return true;
     }
 
@@ -92,6 +99,7 @@ public sealed class AgentTable
             if (_heard.TryRemove(agent, out _)) forgotten.Add(agent);
             _direct.TryRemove(agent, out _);
         }
+        if (forgotten.Count > 0) Interlocked.Increment(ref _version);
         foreach (var agent in forgotten)
             _log.Information("Forgot agent {Agent}: not heard from for {Seconds:0} s (--forget-after)", agent, ForgetAfter.TotalSeconds);
         return forgotten;

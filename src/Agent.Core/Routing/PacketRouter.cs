@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net;
 using Serilog;
 using Agent.Core.Addressing;
 using Agent.Core.Bus;
@@ -37,6 +36,8 @@ public sealed class PacketRouter
     private readonly AddressTable _addresses = new();
     private readonly LinkTable _links;
     private readonly ArrayBufferWriter<byte> _body = new(8192);
+    private readonly RouteCache _routes = new();
+    private readonly Func<string, string?, string, RouteCache.Route> _computeRoute;
     private long _toDrop;
 
     public PacketRouter(IMessageBus bus, RouterOptions options, ILogger log, PacketLog packetLog, TimeProvider time)
@@ -48,6 +49,7 @@ public sealed class PacketRouter
         _time = time;
         _links = new LinkTable(options.Links ?? []);
         _agents = new AgentTable(options.Seeds.Select(s => s.Value).Concat(_links.Members), options, log, time);
+        _computeRoute = ComputeRoute;
     }
 
     public RouterCounters Counters { get; } = new();
@@ -125,7 +127,7 @@ public sealed class PacketRouter
 
     private async ValueTask OnPacketAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
     {
-        if (!Topics.TryParseFromAgent(routingKey, out var from, out var rest)) return;
+        if (!_routes.TryParseFromAgent(routingKey, out var from, out var rest)) return;
         if (!PacketMessage.TryRead(body.Span, out var message, out var error))
         {
             _packetLog.Dropped(routingKey, new Drop(DropReason.MalformedJson, error));
@@ -148,16 +150,16 @@ public sealed class PacketRouter
         // Only data, interface_name and a fresh integer timestamp travel on, as the ioppytest router does.
         _body.ResetWrittenCount();
         PacketMessage.Write(_body, message!.Data, message.InterfaceName ?? "", _time.GetUtcNow(), integerTimestamp: true);
-        var forwarded = 0;
-        var destinations = Destinations(from, rest, message.Data, out var noRoute).ToList();
-        if (noRoute)
+        var route = RouteOf(from, rest, message.Data);
+        if (route.NoRoute)
             Drop(from, routingKey, new Drop(DropReason.NoRoute, $"{IpPacket.Describe(message.Data)}: the owner is not on a link of {from}", Quiet: true));
-        if (destinations.Count == 0) return;
-        foreach (var to in destinations)
+        if (route.Agents.Length == 0) return;
+        var forwarded = 0;
+        for (var i = 0; i < route.Agents.Length; i++)
         {
-            if (await _bus.TryPublishAsync(Topics.ToAgent(to, rest), _body.WrittenMemory))
+            if (await _bus.TryPublishAsync(route.Keys[i], _body.WrittenMemory))
             {
-                Counters.CountForwarded(from, to);
+                Counters.CountForwarded(from, route.Agents[i]);
                 forwarded++;
             }
             else
@@ -165,7 +167,7 @@ public sealed class PacketRouter
                 Counters.CountDropped(from, DropReason.BusUnavailable);
             }
         }
-        _packetLog.Packet($"{from} -> {forwarded} agents", Counters.Received(from), message.Data);
+        _packetLog.Routed(from, forwarded, Counters.Received(from), message.Data);
     }
 
     private void Drop(string from, string routingKey, Drop drop)
@@ -198,37 +200,36 @@ public sealed class PacketRouter
         _ = _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(ComponentName)).AsTask();
 
     /// <summary>
-    /// The owner of a unicast IP destination, where one is known (or follows the plan) and reachable; else every
-    /// reachable agent. agent_TT gets a copy either way, unless told otherwise.
+    /// Where a packet goes: to the owner of its unicast IP destination, where one is known (or follows the plan) and
+    /// reachable; else to every reachable agent. agent_TT gets a copy either way, unless told otherwise.
     /// </summary>
-    private IEnumerable<string> Destinations(string from, string rest, byte[] data, out bool noRoute)
+    private RouteCache.Route RouteOf(string from, string rest, byte[] data)
     {
-        noRoute = false;
-        var destination = rest == Topics.IpPacketSuffix ? Destination(data) : null;
-        var owner = destination is null ? null : _addresses.Owner(destination) ?? AddressPlan.OwnerOf(destination)?.Value;
-        IEnumerable<string> peers;
+        string? owner = null;
+        if (rest == Topics.IpPacketSuffix && HostAddress.TryReadDestination(data, out var destination))
+            owner = _addresses.Owner(destination) ?? _routes.PlanOwner(destination);
+        return _routes.Get(from, owner, rest, _agents.Version, _computeRoute);
+    }
+
+    private RouteCache.Route ComputeRoute(string from, string? owner, string rest)
+    {
+        var version = _agents.Version;
+        var noRoute = false;
+        List<string> peers = [];
         if (_options.Mode == RoutingMode.Address && owner is not null)
         {
             noRoute = owner == from || !_links.Connects(from, owner);
             // A router-less owner takes the packet from the sender's key itself: sending it too would deliver it twice.
-            peers = noRoute || _agents.IsDirect(owner) ? [] : [owner];
+            if (!noRoute && !_agents.IsDirect(owner)) peers.Add(owner);
         }
         else
         {
             // Every agent known (but the router-less ones), and a plan address's agent that has not spoken yet.
-            peers = _agents.Known.Where(a => a != from && _links.Connects(from, a) && !_agents.IsDirect(a));
-            if (owner is not null && owner != from && _links.Connects(from, owner) && !_agents.IsDirect(owner)) peers = peers.Append(owner);
+            peers.AddRange(_agents.Known.Where(a => a != from && _links.Connects(from, a) && !_agents.IsDirect(a)).Order(StringComparer.Ordinal));
+            if (owner is not null && owner != from && _links.Connects(from, owner) && !_agents.IsDirect(owner)) peers.Add(owner);
         }
-        if (_options.CopyToTestingTool) peers = peers.Append(TestingToolAgent);
-        return peers.Distinct(StringComparer.Ordinal).Where(a => a != from);
-    }
-
-    /// <summary>The destination of a unicast IP packet; null for multicast, broadcast or anything unparsable.</summary>
-    private static IPAddress? Destination(byte[] packet)
-    {
-        if (!IpPacket.IsWellFormed(packet, out _)) return null;
-        var address = packet[0] >> 4 == 6 ? new IPAddress(packet.AsSpan(24, 16)) : new IPAddress(packet.AsSpan(16, 4));
-        var bytes = address.GetAddressBytes();
-        return address.IsIPv6Multicast || bytes.Length == 4 && (bytes[0] >= 224 || bytes[3] == 255) ? null : address;
+        if (_options.CopyToTestingTool) peers.Add(TestingToolAgent);
+        string[] agents = [.. peers.Distinct(StringComparer.Ordinal).Where(a => a != from)];
+        return new RouteCache.Route(agents, [.. agents.Select(a => Topics.ToAgent(a, rest))], noRoute, version);
     }
 }
