@@ -19,10 +19,11 @@ public sealed class TunAgentTests
     private readonly List<TunSettings> _opened = [];
     private MemoryConnector? _device;
     private MemoryTun? _tun;
+    private CollectingSink? _log;
 
     private SessionAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null, OpenInterface? open = null)
     {
-        var (log, _) = CollectingSink.Logger();
+        (var log, _log) = CollectingSink.Logger();
         open ??= (settings, _) =>
         {
             _opened.Add(settings);
@@ -106,6 +107,48 @@ public sealed class TunAgentTests
         Assert.Empty(_opened);
         await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
         Assert.Single(_opened);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Theory]
+    [InlineData("""{"ipv6_prefix": "ff02", "ipv6_host": "5"}""", "multicast")]
+    [InlineData("""{"ipv6_prefix": "::", "ipv6_host": "5"}""", "unspecified")]
+    [InlineData("""{"ipv6_prefix": "fe80", "ipv6_host": "5"}""", "link-local")]
+    [InlineData("""{"ipv6_host": "1.2.3.4"}""", "ipv6_host")]
+    [InlineData("""{"ipv6_host": "5", "ipv4_host": 4294967295, "ipv4_network": "10.1.0.0", "ipv4_netmask": "255.255.0.0"}""", "does not fit")]
+    [InlineData("""{"ipv6_host": "5", "ipv4_address": "127.0.0.1/8"}""", "loopback")]
+    [InlineData("""{"ipv6_host": "5", "ipv4_address": "0.0.0.0/1"}""", "ipv4_address")]
+    public async Task Tun_starts_with_addresses_no_interface_may_have_are_dropped_and_the_agent_keeps_waiting(string body, string why)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("eut1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes(body));
+        Assert.Equal(1, _counters.Drops[DropReason.BadControl]);
+        Assert.Contains(why, _log!.Lines.Single(l => l.Contains("bad-control")));
+        Assert.Empty(_opened);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
+        Assert.Single(_opened);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_tun_start_that_ip_refuses_is_dropped_and_the_agent_keeps_waiting()
+    {
+        var refuse = true;
+        using var stop = new CancellationTokenSource();
+        var run = Agent("eut1", open: (_, _) => refuse
+            ? throw new InterfaceConfigurationException("ip -6 route replace cccc::/64 dev eth9: Cannot find device \"eth9\"")
+            : Task.FromResult<ITunInterface>(_tun = new MemoryTun(_device = new MemoryConnector()))).RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", ReRouted("eut1", "cccc"));
+        Assert.Equal(1, _counters.Drops[DropReason.BadControl]);
+        Assert.False(run.IsCompleted);
+        refuse = false;
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
+        await _bus.WaitForAsync("fromAgent.eut1.ip.tun.started");
         await stop.CancelAsync();
         await run;
     }

@@ -10,7 +10,7 @@ public sealed class AgentLifecycleTests(BrokerFixture broker)
     private static readonly IPAddress Peer = IPAddress.Parse("bbbb::99");
 
     /// <summary>Publishes an echo request to the agent's interface and waits for the kernel's reply on the bus.</summary>
-    private static async Task AssertEchoThroughAsync(BusClient backend, string name, IPAddress address, ushort sequence)
+    internal static async Task AssertEchoThroughAsync(BusClient backend, string name, IPAddress address, ushort sequence)
     {
         var request = IcmpPackets.EchoRequestV6(Peer, address, 0x1234, sequence, "lifecycle"u8);
         await backend.PublishAsync($"toAgent.{name}.ip.tun.packet.raw", BusClient.PacketJson(request));
