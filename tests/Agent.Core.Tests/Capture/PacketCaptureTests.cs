@@ -116,4 +116,16 @@ public sealed class PacketCaptureTests : IAsyncLifetime
         var stamps = CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets.Select(p => p.Timestamp).ToList();
         Assert.Equal([1700000000900000ul, 1700000001200000ul, 1700000001200000ul], stamps);
     }
+
+    [Fact]
+    public async Task A_packet_longer_than_the_snap_length_is_cut_counted_and_summed_up()
+    {
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(new byte[300_000]));
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6));
+        await StopAsync();
+        var packets = CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets;
+        Assert.Equal([65535u, 56u], packets.Select(p => p.CapturedLength));
+        Assert.Equal(1, _capture.Counters.Cut);
+        Assert.Contains("Captured 2 packets (agent_1 2) into /c/session.pcapng, 1 cut to the snap length", _sink.Lines);
+    }
 }
