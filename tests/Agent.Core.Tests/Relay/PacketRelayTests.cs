@@ -77,6 +77,8 @@ public sealed class PacketRelayTests : IAsyncLifetime
     [Theory]
     [InlineData("{not json", DropReason.MalformedJson)]
     [InlineData("""{"data": "AQID"}""", DropReason.MalformedJson)]
+    [InlineData("""{"data": [65, 216, 206], "data": [69, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 2, 0, 1, 10, 2, 0, 2]}""", DropReason.MalformedJson)]
+    [InlineData("""{"data": [69, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 2, 0, 1, 10, 2, 0, 2]} trailing""", DropReason.MalformedJson)]
     [InlineData("""{"data": [65, 216, 206]}""", DropReason.NotIpPacket)]
     [InlineData("""{"data": [96, 0, 0, 0, 0, 9, 58, 64]}""", DropReason.NotIpPacket)]
     public async Task Bad_downlink_messages_are_dropped_counted_and_logged_with_their_key(string json, DropReason reason)
