@@ -19,6 +19,7 @@ public sealed class TunConnector : ITunInterface
     private const int ReadBufferSize = 65535;
 
     private readonly TunDevice _device;
+    private readonly int _mtu;
     private readonly string? _netns;
     private readonly InterfaceConfigurator _ip;
     private readonly Forwarding? _forwarding;
@@ -31,9 +32,10 @@ public sealed class TunConnector : ITunInterface
     private int _disposed;
     private Thread? _reader;
 
-    private TunConnector(TunDevice device, string? netns, InterfaceConfigurator ip, Forwarding? forwarding, TimeProvider time)
+    private TunConnector(TunDevice device, int mtu, string? netns, InterfaceConfigurator ip, Forwarding? forwarding, TimeProvider time)
     {
         _device = device;
+        _mtu = mtu;
         _netns = netns;
         _ip = ip;
         _forwarding = forwarding;
@@ -59,9 +61,11 @@ public sealed class TunConnector : ITunInterface
         var ip = new InterfaceConfigurator();
         try
         {
+            if (options.Netns is { } netns)
+                device.Name = await ip.MoveAsync(device.Name, netns, options.NamePattern, cancellationToken).ConfigureAwait(false);
             await ip.ConfigureAsync(device.Name, options.Netns, options.Mtu, settings.Addresses, cancellationToken).ConfigureAwait(false);
             var forwarding = await Forwarding.ApplyAsync(ip, device.Name, options.Netns, settings, log, cancellationToken).ConfigureAwait(false);
-            return new TunConnector(device, options.Netns, ip, forwarding, time);
+            return new TunConnector(device, options.Mtu, options.Netns, ip, forwarding, time);
         }
         catch
         {
@@ -83,8 +87,15 @@ public sealed class TunConnector : ITunInterface
         if (failed.Task.IsFaulted) await failed.Task;
     }
 
-    public Drop? CheckDownlink(ReadOnlySpan<byte> frame) =>
-        IpPacket.IsWellFormed(frame, out var reason) ? null : new Drop(DropReason.NotIpPacket, reason);
+    /// <summary>
+    /// One well-formed IP packet that fits the interface's MTU: the kernel would take a larger one (a TUN write is not
+    /// checked against the MTU) and hand the host a packet no link of this session could carry.
+    /// </summary>
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > _mtu) return new Drop(DropReason.Oversize, $"a {frame.Length}-byte packet, more than {_device.Name}'s MTU of {_mtu}");
+        return IpPacket.IsWellFormed(frame, out var reason) ? null : new Drop(DropReason.NotIpPacket, reason);
+    }
 
     /// <summary>Writes one packet to the interface; a refused packet is a drop, never an exception, so one packet cannot stop the relay.</summary>
     public ValueTask<Drop?> WriteAsync(Outbound frame, CancellationToken cancellationToken)
