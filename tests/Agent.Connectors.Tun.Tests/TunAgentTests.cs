@@ -178,7 +178,7 @@ public sealed class TunAgentTests
         await _bus.WaitForAsync("fromAgent.agent_1.ip.tun.packet.raw");
         await _bus.DeliverAsync("toAgent.agent_1.ip.tun.packet.raw",
             Encoding.UTF8.GetBytes($$"""{"data": [{{string.Join(",", SamplePackets.EchoRequestV4)}}]}"""));
-        for (var i = 0; i < 200 && _device.Written.IsEmpty; i++) await Task.Delay(10);
+        await Eventually.TrueAsync(() => !_device.Written.IsEmpty);
         Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single().Data);
         await stop.CancelAsync();
         await run;

@@ -32,7 +32,7 @@ public sealed class PacketCaptureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _run = _capture.RunAsync(_stop.Token);
-        while (_bus.BoundKeys.Count == 0) await Task.Delay(5);
+        Assert.True(await Eventually.TrueAsync(() => _bus.BoundKeys.Count > 0), "the capture did not subscribe");
     }
 
     public async Task DisposeAsync()

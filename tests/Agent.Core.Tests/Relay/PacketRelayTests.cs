@@ -45,11 +45,7 @@ public sealed class PacketRelayTests : IAsyncLifetime
 
     private static byte[] PacketBody(byte[] data) => Body($$"""{"_api_version": "1.2.15", "data": [{{string.Join(", ", data)}}], "interface_name": "tun0", "timestamp": 1}""");
 
-    private async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
-    }
+    private static async Task WaitUntil(Func<bool> condition) => Assert.True(await Eventually.TrueAsync(condition));
 
     [Fact]
     public async Task Every_frame_read_goes_up_with_the_interface_name_and_capture_time()
