@@ -1,7 +1,7 @@
 # Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router,
 # two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
 # (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
-# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
+# Defines session_traps, session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -57,8 +57,22 @@ session_start() {
     done
 }
 
+# Tears the session down on any exit: the end of the script, Ctrl-C, SIGTERM, or the reader of our output gone
+# (`demo.sh | head`; `demo.sh | tee demo.log`, whose Ctrl-C ends tee too). Without a trap, SIGPIPE would kill the
+# shell at its next write, before any teardown, leaving the broker node and the namespaces behind.
+session_traps() {
+    trap session_stop EXIT
+    trap 'exit 0' INT TERM
+    trap 'exit 141' PIPE
+}
+
 session_stop() {
-    trap - EXIT INT TERM
+    trap - EXIT
+    # Whatever became of stdout, the teardown finishes: its progress goes to stderr, a write that fails (a closed pipe)
+    # neither kills the shell nor stops it, and an impatient second Ctrl-C does not cut it short.
+    trap '' PIPE INT TERM
+    set +e
+    exec >&2
     say "tearing down"
     for pid in "${session_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${session_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
