@@ -2,6 +2,7 @@
 # two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
 # (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
 # Defines session_traps, session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
+# SESSION_AGENT and SESSION_SIM name executables already built (the tests' own) instead of publishing them here.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -10,8 +11,8 @@ PORT=$(( 24000 + $$ % 1000 ))
 NS1=${NS1:-demo-agent1}
 NS2=${NS2:-demo-agent2}
 URL="amqp://guest:guest@localhost:$PORT/session"
-AGENT="$OUT/bin/agent"
-SIM="$OUT/bin/firmware-sim"
+AGENT=${SESSION_AGENT:-$OUT/bin/agent}
+SIM=${SESSION_SIM:-$OUT/bin/firmware-sim}
 MOTE_LINK="$OUT/mote"
 MOTE_ADDRESS=bbbb::1615:92cc:0:3
 session_pids=()
@@ -27,8 +28,10 @@ session_start() {
     fi
 
     say "building the agent"
-    dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
-    [[ ${SESSION_MOTE:-0} == 1 ]] && dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    [[ -n ${SESSION_AGENT:-} ]] || dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    if [[ ${SESSION_MOTE:-0} == 1 && -z ${SESSION_SIM:-} ]]; then
+        dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    fi
 
     say "starting a private RabbitMQ node on port $PORT"
     bash "$ROOT/scripts/broker.sh" start "$NODE" "$PORT"

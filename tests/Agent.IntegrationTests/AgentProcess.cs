@@ -29,6 +29,8 @@ public sealed partial class AgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Pid => _process.Id;
+
     /// <summary>The built <c>agent</c> apphost, of the same configuration as this test assembly.</summary>
     public static string ExecutablePath
     {
