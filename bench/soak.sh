@@ -11,8 +11,7 @@ DURATION=${1:-300}
 export SESSION_MOTE=1
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/session.sh"
 
-trap session_stop EXIT
-trap 'exit 130' INT TERM
+session_traps
 session_start -q --stats-interval 5
 names=(router agent_1 agent_2 mote agent_3)
 

@@ -8,8 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/session.sh"
 COUNT=${1:-5000}
 
-trap session_stop EXIT
-trap 'exit 0' INT TERM
+session_traps
 session_start -q
 
 for size in 56 1232; do

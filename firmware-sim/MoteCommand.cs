@@ -76,6 +76,11 @@ public static class MoteCommand
             DefaultValueFactory = _ => 5,
             HelpName = "S",
         };
+        var text = new Option<string?>("--text")
+        {
+            Description = "What the text lines say instead of the mote's summary, byte for byte (control characters included: a misbehaving mote)",
+            HelpName = "TEXT",
+        };
         var seed = new Option<int?>("--seed") { Description = "Seed of the noise generator and of the motes' fragment tags, for reproducible runs" };
         var motes = new Option<int?>("--motes")
         {
@@ -115,7 +120,7 @@ public static class MoteCommand
             """);
         Option[] options =
         [
-            link, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter, textEvery, seed,
+            link, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter, textEvery, text, seed,
             motes, daoPeriod, rebootAfter, noStatus, fragmentDaos,
         ];
         foreach (var option in options) root.Options.Add(option);
@@ -129,7 +134,7 @@ public static class MoteCommand
                     result.GetValue(garbageEvery), result.GetValue(corruptEvery), result.GetValue(unplugAfter),
                     result.GetValue(replugAfter), result.GetValue(textEvery), result.GetValue(seed),
                     new OpenWsnArguments(result.GetValue(motes), result.GetValue(daoPeriod), result.GetValue(rebootAfter),
-                        result.GetValue(noStatus), result.GetValue(fragmentDaos)));
+                        result.GetValue(noStatus), result.GetValue(fragmentDaos))) with { Text = result.GetValue(text) };
                 var random = settings.Seed is { } s ? new Random(s) : new Random();
                 await new MoteSimulator(settings, new EventLog(output, time), time, random).RunAsync(cancellationToken);
                 return 0;

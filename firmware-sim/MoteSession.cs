@@ -40,7 +40,7 @@ public sealed class MoteSession : IDisposable
         _pty = pty;
         _stack = settings.Payload switch
         {
-            PayloadKind.Ip => new IpMoteStack(settings.Identity, settings.TextEvery, time, log),
+            PayloadKind.Ip => new IpMoteStack(settings.Identity, settings.TextEvery, time, log, settings.Text),
             PayloadKind.Ieee802154 => new Ieee802154MoteStack(settings.Identity, log),
             _ => OpenWsnMoteStack.Create(settings.Identity.Mac.Bytes, settings.OpenWsn, random, time, log),
         };

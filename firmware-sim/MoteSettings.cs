@@ -23,6 +23,9 @@ public sealed record MoteSettings(
 {
     public static readonly TimeSpan DefaultReplugAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>What the text lines say instead of the mote's own summary (<c>--text</c>), as given: control characters too.</summary>
+    public string? Text { get; init; }
+
     /// <summary>Checks the raw option values; throws <see cref="UsageException"/> with one line saying what is wrong.</summary>
     /// <param name="framing">slip or hdlc; null for the payload's usual one (hdlc for openwsn, else slip).</param>
     /// <param name="openWsn">The --payload openwsn options as given (null when none was).</param>

@@ -11,8 +11,7 @@ set -euo pipefail
 SESSION_MOTE=1
 source "$(dirname "${BASH_SOURCE[0]}")/session.sh"
 
-trap session_stop EXIT
-trap 'exit 0' INT TERM
+session_traps
 session_start
 
 say "ping -6 bbbb::2 from agent_1's namespace"

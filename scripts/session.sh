@@ -1,8 +1,8 @@
 # Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router,
 # two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
 # (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
-# Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS, NODE.
-# SESSION_BIN=DIR uses the agent and firmware-sim already built there instead of publishing them.
+# Defines session_traps, session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
+# SESSION_AGENT and SESSION_SIM name executables already built (the tests' own) instead of publishing them here.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -11,9 +11,8 @@ PORT=$(( 24000 + $$ % 1000 ))
 NS1=${NS1:-demo-agent1}
 NS2=${NS2:-demo-agent2}
 URL="amqp://guest:guest@localhost:$PORT/session"
-BIN=${SESSION_BIN:-$OUT/bin}
-AGENT="$BIN/agent"
-SIM="${SESSION_SIM_BIN:-$BIN}/firmware-sim"
+AGENT=${SESSION_AGENT:-$OUT/bin/agent}
+SIM=${SESSION_SIM:-$OUT/bin/firmware-sim}
 MOTE_LINK="$OUT/mote"
 MOTE_ADDRESS=bbbb::1615:92cc:0:3
 session_pids=()
@@ -28,10 +27,10 @@ session_start() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rabbitmq-server iproute2 iputils-ping </dev/null
     fi
 
-    if [[ -z ${SESSION_BIN:-} ]]; then
-        say "building the agent"
-        dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
-        [[ ${SESSION_MOTE:-0} == 1 ]] && dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    say "building the agent"
+    [[ -n ${SESSION_AGENT:-} ]] || dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+    if [[ ${SESSION_MOTE:-0} == 1 && -z ${SESSION_SIM:-} ]]; then
+        dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
     fi
 
     say "starting a private RabbitMQ node on port $PORT"
@@ -61,8 +60,22 @@ session_start() {
     done
 }
 
+# Tears the session down on any exit: the end of the script, Ctrl-C, SIGTERM, or the reader of our output gone
+# (`demo.sh | head`; `demo.sh | tee demo.log`, whose Ctrl-C ends tee too). Without a trap, SIGPIPE would kill the
+# shell at its next write, before any teardown, leaving the broker node and the namespaces behind.
+session_traps() {
+    trap session_stop EXIT
+    trap 'exit 0' INT TERM
+    trap 'exit 141' PIPE
+}
+
 session_stop() {
-    trap - EXIT INT TERM
+    trap - EXIT
+    # Whatever became of stdout, the teardown finishes: its progress goes to stderr, a write that fails (a closed pipe)
+    # neither kills the shell nor stops it, and an impatient second Ctrl-C does not cut it short.
+    trap '' PIPE INT TERM
+    set +e
+    exec >&2
     say "tearing down"
     for pid in "${session_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${session_pids[@]}"; do wait "$pid" 2>/dev/null || true; done

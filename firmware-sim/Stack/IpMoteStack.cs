@@ -27,13 +27,16 @@ public sealed class IpMoteStack : IMoteStack
     private readonly TimeProvider _time;
     private readonly EventLog _log;
     private readonly TimeSpan _textEvery;
+    private readonly string? _text;
     private readonly long _boot;
     private long? _lastPrefixRequest;
     private TimeSpan _nextText;
 
     /// <param name="textEvery">How often to send a text line about itself; zero for never.</param>
-    public IpMoteStack(MoteIdentity identity, TimeSpan textEvery, TimeProvider time, EventLog log)
+    /// <param name="text">What those lines say instead of the summary (a test's forged log lines and escape sequences).</param>
+    public IpMoteStack(MoteIdentity identity, TimeSpan textEvery, TimeProvider time, EventLog log, string? text = null)
     {
+        _text = text;
         _identity = identity;
         _time = time;
         _log = log;
@@ -83,7 +86,7 @@ public sealed class IpMoteStack : IMoteStack
     /// <summary>A text line, as a mote prints to its console: 0x0A, then ASCII.</summary>
     private byte[] TextLine(TimeSpan up)
     {
-        var text = string.Create(CultureInfo.InvariantCulture,
+        var text = _text is not null ? "\n" + _text : string.Create(CultureInfo.InvariantCulture,
             $"\nmote: up {(long)up.TotalSeconds} s, {Counters.EchoReplies} echo replies, {Counters.UdpEchoes} udp echoes, {Counters.Ignored} ignored, address {(object?)Host.Global ?? "none yet"}");
         return Encoding.ASCII.GetBytes(text);
     }

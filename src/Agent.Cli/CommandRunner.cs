@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Serilog;
+using Agent.Connectors.Serial.Line;
 using Agent.Connectors.Tun;
 using Agent.Core.Agents;
 using Agent.Core.Bus;
@@ -43,7 +44,7 @@ public static class CommandRunner
             return 2;
         }
         catch (Exception e) when (e is BusUnreachableException or AgentStartException or TunUnavailableException or InterfaceConfigurationException
-            or UnauthorizedAccessException)
+            or UnauthorizedAccessException or NotASerialDeviceException)
         {
             await Console.Error.WriteLineAsync($"agent {subcommand}: {e.Message}");
             return 1;

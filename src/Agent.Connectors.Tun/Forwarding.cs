@@ -40,9 +40,20 @@ internal sealed class Forwarding
         }
         if (settings.ReRoute is not { } reRoute) return null;
         await ip.RunAsync(netns, ["-6", "route", "replace", reRoute.Prefix.ToString(), "dev", reRoute.Interface, "metric", "1"], cancellationToken);
-        var previous = await ip.ReadSysctlAsync(netns, AllForwarding, cancellationToken);
-        await ip.WriteSysctlAsync(netns, $"net.ipv6.conf.{tun}.forwarding", "1", cancellationToken);
-        await ip.WriteSysctlAsync(netns, AllForwarding, "1", cancellationToken);
+        var previous = "";
+        try
+        {
+            previous = await ip.ReadSysctlAsync(netns, AllForwarding, cancellationToken);
+            await ip.WriteSysctlAsync(netns, $"net.ipv6.conf.{tun}.forwarding", "1", cancellationToken);
+            await ip.WriteSysctlAsync(netns, AllForwarding, "1", cancellationToken);
+        }
+        catch (InterfaceConfigurationException)
+        {
+            // Half done: the route out of the other interface outlives the TUN, so it goes now (the agent may go on
+            // waiting for a better start message).
+            await new Forwarding(ip, netns, reRoute, previous, log).UndoAsync();
+            throw;
+        }
         log.Information("Routing {Prefix} out of {Interface} and forwarding IPv6 between it and {Tun} (was {Key}={Previous})",
             reRoute.Prefix, reRoute.Interface, tun, AllForwarding, previous);
         return new Forwarding(ip, netns, reRoute, previous, log);
@@ -55,7 +66,7 @@ internal sealed class Forwarding
         try
         {
             await _ip.RunAsync(_netns, ["-6", "route", "del", _reRoute.Prefix.ToString(), "dev", _reRoute.Interface, "metric", "1"], bound.Token);
-            await _ip.WriteSysctlAsync(_netns, AllForwarding, _previousAll, bound.Token);
+            if (_previousAll.Length > 0) await _ip.WriteSysctlAsync(_netns, AllForwarding, _previousAll, bound.Token);
         }
         catch (Exception e) when (e is InterfaceConfigurationException or OperationCanceledException)
         {

@@ -8,7 +8,7 @@ namespace Agent.Connectors.Tun;
 
 /// <summary>
 /// Configures an interface with the <c>ip</c> command: optionally moves it into a network
-/// namespace, sets MTU and addresses, and brings it up. .NET cannot open netlink sockets here
+/// namespace (<see cref="MoveAsync"/>), sets MTU and addresses, and brings it up. .NET cannot open netlink sockets here
 /// (STACK.md), and arguments go through an argument list, never a shell (PROTOCOL.md section 9).
 /// </summary>
 public sealed class InterfaceConfigurator
@@ -24,9 +24,12 @@ public sealed class InterfaceConfigurator
         _commandTimeout = commandTimeout ?? TimeSpan.FromSeconds(5);
     }
 
+    // Each retry follows another agent that took the name we chose: a handful of agents starting at once at most.
+    private const int MoveAttempts = 16;
+
     /// <summary>
-    /// The argument lists of the ip commands that configure the interface, in order. Once the
-    /// interface is in <paramref name="netns"/>, every later command runs there with <c>-n</c>.
+    /// The argument lists of the ip commands that configure the interface, in order; with
+    /// <paramref name="netns"/>, the interface is there already (<see cref="MoveAsync"/>) and every command runs there with <c>-n</c>.
     /// </summary>
     public static IReadOnlyList<string[]> Commands(string interfaceName, string? netns, int mtu, IReadOnlyList<InterfaceAddress> addresses)
     {
@@ -36,11 +39,6 @@ public sealed class InterfaceConfigurator
 
         string[] inNamespace = netns is null ? [] : ["-n", netns];
         var commands = new List<string[]>();
-        if (netns is not null)
-        {
-            commands.Add(["link", "set", "dev", interfaceName, "netns", netns]);
-        }
-
         commands.Add([.. inNamespace, "link", "set", "dev", interfaceName, "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (InterfaceAddress address in addresses)
         {
@@ -64,6 +62,70 @@ public sealed class InterfaceConfigurator
         {
             await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Moves the interface into <paramref name="netns"/> and returns its name there. The kernel numbered it
+    /// (<paramref name="namePattern"/> <c>tun%d</c>) among the names free in the agent's namespace, and another agent's
+    /// interface may have that name in <paramref name="netns"/> already: then it is renamed to the first name of the
+    /// pattern free in both and moved again (racing agents each retry). A fixed name that is taken there is refused.
+    /// </summary>
+    /// <exception cref="InterfaceConfigurationException">It could not be moved.</exception>
+    public async Task<string> MoveAsync(string interfaceName, string netns, string namePattern, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunAsync(["link", "set", "dev", interfaceName, "netns", netns], cancellationToken).ConfigureAwait(false);
+                return interfaceName;
+            }
+            catch (InterfaceConfigurationException moving) when (namePattern.Contains("%d", StringComparison.Ordinal) && attempt < MoveAttempts)
+            {
+                // ip's words for it vary with the kernel ("File exists", "An interface with the same name exists"): look.
+                IReadOnlyList<string> there;
+                try
+                {
+                    there = await NamesAsync(netns, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InterfaceConfigurationException)
+                {
+                    throw moving; // no such namespace ...: the move's own error says it best
+                }
+                if (!there.Contains(interfaceName)) throw;
+                var free = FirstFree(namePattern, [.. there, .. await NamesAsync(null, cancellationToken).ConfigureAwait(false)]);
+                try
+                {
+                    await RunAsync(["link", "set", "dev", interfaceName, "name", free], cancellationToken).ConfigureAwait(false);
+                    interfaceName = free;
+                }
+                catch (InterfaceConfigurationException)
+                {
+                    // Another agent took that name here since we looked: look again. Anything else is a real failure.
+                    if (!(await NamesAsync(null, cancellationToken).ConfigureAwait(false)).Contains(free)) throw;
+                }
+            }
+        }
+    }
+
+    private static string FirstFree(string namePattern, IReadOnlyCollection<string> taken)
+    {
+        for (int n = 0; ; n++)
+        {
+            string name = namePattern.Replace("%d", n.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            if (!taken.Contains(name)) return name;
+        }
+    }
+
+    /// <summary>The names of the interfaces in <paramref name="netns"/>, or here.</summary>
+    private async Task<IReadOnlyList<string>> NamesAsync(string? netns, CancellationToken cancellationToken)
+    {
+        string json = await RunAsync(netns, ["-j", "link", "show"], cancellationToken).ConfigureAwait(false);
+        using var links = System.Text.Json.JsonDocument.Parse(json);
+        return links.RootElement.EnumerateArray()
+            .Select(link => link.TryGetProperty("ifname", out var name) ? name.GetString() : null)
+            .OfType<string>()
+            .ToList();
     }
 
     /// <summary>Runs one <c>ip</c> command (in <paramref name="netns"/> if given) and returns what it printed.</summary>

@@ -77,6 +77,8 @@ public sealed class TunConnector : ITunInterface
         var device = TunDevice.Open(name);
         try
         {
+            if (options.Netns is { } netns)
+                device.Name = await ip.MoveAsync(device.Name, netns, options.NamePattern, cancellationToken).ConfigureAwait(false);
             await ip.ConfigureAsync(device.Name, options.Netns, options.Mtu, settings.Addresses, cancellationToken).ConfigureAwait(false);
             return (device, await Forwarding.ApplyAsync(ip, device.Name, options.Netns, settings, log, cancellationToken).ConfigureAwait(false));
         }
@@ -130,8 +132,15 @@ public sealed class TunConnector : ITunInterface
         _log.Information("{Interface} is up again: {Settings}", Name, _settings);
     }
 
-    public Drop? CheckDownlink(ReadOnlySpan<byte> frame) =>
-        IpPacket.IsWellFormed(frame, out var reason) ? null : new Drop(DropReason.NotIpPacket, reason);
+    /// <summary>
+    /// One well-formed IP packet that fits the interface's MTU: the kernel would take a larger one (a TUN write is not
+    /// checked against the MTU) and hand the host a packet no link of this session could carry.
+    /// </summary>
+    public Drop? CheckDownlink(ReadOnlySpan<byte> frame)
+    {
+        if (frame.Length > _options.Mtu) return new Drop(DropReason.Oversize, $"a {frame.Length}-byte packet, more than {Name}'s MTU of {_options.Mtu}");
+        return IpPacket.IsWellFormed(frame, out var reason) ? null : new Drop(DropReason.NotIpPacket, reason);
+    }
 
     /// <summary>Writes one packet to the interface; a refused packet is a drop, never an exception, so one packet cannot stop the relay.</summary>
     public ValueTask<Drop?> WriteAsync(Outbound frame, CancellationToken cancellationToken)

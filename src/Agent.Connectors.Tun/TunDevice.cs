@@ -29,8 +29,12 @@ public sealed unsafe class TunDevice : IDisposable
         _file = file;
     }
 
-    /// <summary>The interface name the kernel gave.</summary>
-    public string Name => _file.Name;
+    /// <summary>The interface name the kernel gave, or the one <c>ip</c> renamed it to since (before it is read or written).</summary>
+    public string Name
+    {
+        get => _file.Name;
+        set => _file.Name = value;
+    }
 
     /// <summary>
     /// Creates a TUN interface. <paramref name="namePattern"/> is "tun%d" (the kernel picks the

@@ -36,7 +36,16 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
     {
         if (!AddressPlan.TryFromTunStart(name, options, TunConfigMessage.From(start), out var settings, out var error))
             return OpenResult.Refused(new Drop(DropReason.BadControl, error!));
-        return OpenResult.Opened(await OpenAsync(settings!, cancellationToken));
+        try
+        {
+            return OpenResult.Opened(await OpenAsync(settings!, cancellationToken));
+        }
+        catch (InterfaceConfigurationException e)
+        {
+            // The message asked for what ip refused (an interface to re-route to that is not there ...): the half-made
+            // interface is gone again, and the agent keeps waiting for a start message it can use.
+            return OpenResult.Refused(new Drop(DropReason.BadControl, e.Message));
+        }
     }
 
     public byte[]? Announcement() => _settings?.ToStarted(name).ToJson();

@@ -36,6 +36,8 @@ public static unsafe partial class LibC
     public const int EBUSY = 16;
     public const int ENODEV = 19;
     public const int EINVAL = 22;
+    public const int EISDIR = 21;
+    public const int ENOTTY = 25;
     public const int EIO = 5;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -48,6 +50,9 @@ public static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "isatty", SetLastError = true)]
+    public static partial int IsATty(int fd);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, nuint request, void* argument);

@@ -21,8 +21,11 @@ public sealed unsafe class PollableFile : IDisposable
         Name = name;
     }
 
-    /// <summary>What the device is called in messages: an interface name or a device path.</summary>
-    public string Name { get; }
+    /// <summary>
+    /// What the device is called in messages: an interface name or a device path. An interface renamed once open (a TUN
+    /// moved into a namespace where its first name was taken) takes its new name here, before anyone reads it.
+    /// </summary>
+    public string Name { get; set; }
 
     /// <summary>Makes <paramref name="file"/> non-blocking and pairs it with a shutdown eventfd; takes ownership.</summary>
     /// <exception cref="IOException">fcntl or eventfd failed.</exception>

@@ -16,11 +16,12 @@ public abstract class TunAgentHarness
     protected readonly List<TunSettings> _opened = [];
     protected MemoryConnector? _device;
     protected MemoryTun? _tun;
+    protected CollectingSink? _log;
 
     protected SessionAgent Agent(string name, AddressOptions? options = null, TimeSpan? startTimeout = null, OpenInterface? open = null,
         bool direct = false)
     {
-        var (log, _) = CollectingSink.Logger();
+        (var log, _log) = CollectingSink.Logger();
         open ??= (settings, _) =>
         {
             _opened.Add(settings);

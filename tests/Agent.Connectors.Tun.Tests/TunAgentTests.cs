@@ -87,6 +87,46 @@ public sealed class TunAgentTests : TunAgentHarness
         await run;
     }
 
+    [Theory]
+    [InlineData("""{"ipv6_prefix": "ff02", "ipv6_host": "5"}""", "multicast")]
+    [InlineData("""{"ipv6_prefix": "::", "ipv6_host": "5"}""", "unspecified")]
+    [InlineData("""{"ipv6_host": "5", "ipv4_host": 4294967295, "ipv4_network": "10.1.0.0", "ipv4_netmask": "255.255.0.0"}""", "does not fit")]
+    [InlineData("""{"ipv6_host": "5", "ipv4_address": "127.0.0.1/8"}""", "loopback")]
+    [InlineData("""{"ipv6_host": "5", "ipv4_address": "0.0.0.0/1"}""", "ipv4_address")]
+    public async Task Tun_starts_with_addresses_no_interface_may_have_are_dropped_and_the_agent_keeps_waiting(string body, string why)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("eut1").RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes(body));
+        Assert.Equal(1, _counters.Drops[DropReason.BadControl]);
+        Assert.Contains(why, _log!.Lines.Single(l => l.Contains("bad-control")));
+        Assert.Empty(_opened);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
+        Assert.Single(_opened);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task A_tun_start_that_ip_refuses_is_dropped_and_the_agent_keeps_waiting()
+    {
+        var refuse = true;
+        using var stop = new CancellationTokenSource();
+        var run = Agent("eut1", open: (_, _) => refuse
+            ? throw new InterfaceConfigurationException("ip -6 route replace cccc::/64 dev eth9: Cannot find device \"eth9\"")
+            : Task.FromResult<ITunInterface>(_tun = new MemoryTun(_device = new MemoryConnector()))).RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", ReRouted("eut1", "cccc"));
+        Assert.Equal(1, _counters.Drops[DropReason.BadControl]);
+        Assert.False(run.IsCompleted);
+        refuse = false;
+        await _bus.DeliverAsync("toAgent.eut1.ip.tun.start", Encoding.UTF8.GetBytes("""{"ipv6_host": "5"}"""));
+        await _bus.WaitForAsync("fromAgent.eut1.ip.tun.started");
+        await stop.CancelAsync();
+        await run;
+    }
+
     [Fact]
     public async Task Without_tun_start_the_start_timeout_ends_the_agent_with_a_clear_error()
     {
@@ -112,7 +152,7 @@ public sealed class TunAgentTests : TunAgentHarness
         await _bus.WaitForAsync("fromAgent.agent_1.ip.tun.packet.raw");
         await _bus.DeliverAsync("toAgent.agent_1.ip.tun.packet.raw",
             Encoding.UTF8.GetBytes($$"""{"data": [{{string.Join(",", SamplePackets.EchoRequestV4)}}]}"""));
-        for (var i = 0; i < 200 && _device.Written.IsEmpty; i++) await Task.Delay(10);
+        await Eventually.TrueAsync(() => !_device.Written.IsEmpty);
         Assert.Equal(SamplePackets.EchoRequestV4, _device.Written.Single().Data);
         await stop.CancelAsync();
         await run;

@@ -10,12 +10,14 @@ public sealed class AgentLifecycleTests(BrokerFixture broker)
     private static readonly IPAddress Peer = IPAddress.Parse("bbbb::99");
 
     /// <summary>Publishes an echo request to the agent's interface and waits for the kernel's reply on the bus.</summary>
-    private static async Task AssertEchoThroughAsync(BusClient backend, string name, IPAddress address, ushort sequence)
+    /// <param name="peer">The request's source, in the agent's prefix (bbbb::99 when not given).</param>
+    internal static async Task AssertEchoThroughAsync(BusClient backend, string name, IPAddress address, ushort sequence, IPAddress? peer = null)
     {
-        var request = IcmpPackets.EchoRequestV6(Peer, address, 0x1234, sequence, "lifecycle"u8);
+        peer ??= Peer;
+        var request = IcmpPackets.EchoRequestV6(peer, address, 0x1234, sequence, "lifecycle"u8);
         await backend.PublishAsync($"toAgent.{name}.ip.tun.packet.raw", BusClient.PacketJson(request));
         await backend.WaitForAsync($"fromAgent.{name}.ip.tun.packet.raw",
-            body => IcmpPackets.IsEchoReplyTo(BusClient.DataOf(body), Peer, address, 0x1234, sequence));
+            body => IcmpPackets.IsEchoReplyTo(BusClient.DataOf(body), peer, address, 0x1234, sequence));
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace Agent.IntegrationTests;
 /// <summary>A plain RabbitMQ client, as the ioppytest backend is one: publishes bodies and collects what arrives on its keys.</summary>
 public sealed class BusClient : IAsyncDisposable
 {
+    /// <summary>Generous: a busy machine may take seconds for what takes milliseconds here.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly ConcurrentQueue<(string Key, byte[] Body)> _received = new();
@@ -63,7 +66,7 @@ public sealed class BusClient : IAsyncDisposable
     /// <summary>Waits for the reply on <paramref name="routingKey"/> that carries <paramref name="correlationId"/>.</summary>
     public async Task<byte[]> WaitForReplyAsync(string routingKey, string correlationId, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (DateTime.UtcNow < deadline)
         {
             foreach (var (key, correlation, body) in _replies)
@@ -82,7 +85,7 @@ public sealed class BusClient : IAsyncDisposable
     /// <summary>Waits for a message on <paramref name="routingKey"/> whose body satisfies <paramref name="accept"/>.</summary>
     public async Task<byte[]> WaitForAsync(string routingKey, Func<byte[], bool>? accept = null, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (DateTime.UtcNow < deadline)
         {
             foreach (var (key, body) in _received)

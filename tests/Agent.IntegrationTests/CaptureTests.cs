@@ -138,6 +138,30 @@ public sealed class CaptureTests(BrokerFixture broker) : IDisposable
         Assert.Contains("802.15.4", (await Command.RunAsync("capinfos", "-E", frames)).EnsureSuccess().StandardOutput);
     }
 
+    [Theory]
+    [InlineData("huge.pcapng", 9)]
+    [InlineData("huge.pcap", 8)] // the 802.15.4 frame goes to the sibling file
+    public async Task A_huge_message_is_cut_to_the_snap_length_and_the_file_reads_on_after_it(string name, int ipPackets)
+    {
+        var url = await broker.CreateSessionAsync($"capture-huge-{Path.GetExtension(name)[1..]}-{Environment.ProcessId}");
+        var file = Path.Combine(_directory.FullName, name);
+        await using var capture = AgentProcess.Start("capture", "capture", "--url", url, "--write", file);
+        await capture.WaitForLineAsync("Capturing fromAgent.# into");
+        await using var agents = await BusClient.ConnectAsync(url);
+
+        // Bigger than tshark's limit of 262144 bytes a record, which made it stop reading the file there.
+        await agents.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw", Body(new byte[300_000], "tun0", Now()));
+        await PublishSessionAsync(agents);
+        await WaitForPacketsAsync(file, ipPackets);
+        Assert.Equal(0, (await capture.StopAsync()).ExitCode);
+        await capture.WaitForLineAsync(@"Captured 9 packets .*, 1 cut to the snap length$");
+
+        var lengths = await TsharkAsync("-r", file, "-T", "fields", "-E", "separator=|", "-e", "frame.cap_len", "-e", "frame.len");
+        Assert.Equal(ipPackets, lengths.Length);
+        Assert.Equal("65535|300000", lengths[0]);
+        Assert.Equal(3, await CountAsync(file, "icmpv6.type == 129")); // the packets after it are all there
+    }
+
     [Fact]
     public async Task Rotation_by_packets_keeps_the_last_files_each_readable()
     {

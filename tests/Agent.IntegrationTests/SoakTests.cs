@@ -13,8 +13,8 @@ public sealed class SoakTests(BrokerFixture broker)
     {
         var environment = new Dictionary<string, string>
         {
-            ["SESSION_BIN"] = Path.GetDirectoryName(AgentProcess.ExecutablePath)!,
-            ["SESSION_SIM_BIN"] = Path.GetDirectoryName(AgentProcess.FirmwareSimPath)!,
+            ["SESSION_AGENT"] = AgentProcess.ExecutablePath,
+            ["SESSION_SIM"] = Path.GetFullPath(AgentProcess.FirmwareSimPath),
             ["NS1"] = $"agt-soak1-{Environment.ProcessId}",
             ["NS2"] = $"agt-soak2-{Environment.ProcessId}",
         };

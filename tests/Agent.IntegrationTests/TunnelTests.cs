@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Agent.Core.Stats;
 
 namespace Agent.IntegrationTests;
 
@@ -48,7 +49,7 @@ public sealed class TunnelTests(BrokerFixture broker)
 
         // Stop agent_1 first: after its last uplink, let the router and agent_2 finish what is in flight.
         var (exit1, took1) = await agent1.StopAsync();
-        await Task.Delay(1500);
+        await WaitForDownlinkAsync(url, "agent_2", agent1.Totals().Up);
         var (exit2, _) = await agent2.StopAsync();
         var (exitRouter, _) = await router.StopAsync();
         Assert.Equal(0, exit1);
@@ -68,6 +69,25 @@ public sealed class TunnelTests(BrokerFixture broker)
         Assert.Equal(a2.Up, from2.Received);
         Assert.True(a1.Down + a1.Dropped <= from2.Forwarded, $"agent_1 got {a1.Down}+{a1.Dropped} of {from2.Forwarded}");
         Assert.True(a1.Down >= 80, $"agent_1 received only {a1.Down}");
+    }
+
+    /// <summary>
+    /// Waits (asking for stats) until <paramref name="agent"/> has taken <paramref name="count"/> packets from the bus,
+    /// written or dropped: the last ones may still travel through the router for a while on a busy machine. Gives up
+    /// after a generous bound, and the assertions that follow say what is missing.
+    /// </summary>
+    private static async Task WaitForDownlinkAsync(string url, string agent, long count)
+    {
+        await using var client = await BusClient.ConnectAsync(url, $"fromAgent.{agent}.stats");
+        var deadline = DateTime.UtcNow + BusClient.DefaultTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            await client.PublishAsync(StatsKeys.Request, StatsKeys.RequestBody("tunnel test"));
+            await Task.Delay(300); // requests closer than 200 ms get one answer
+            if (client.Received.Select(r => AgentStats.TryParse(r.Body)).OfType<AgentStats>().LastOrDefault() is { } stats
+                && stats.DownPackets + stats.Drops.Values.Sum() >= count)
+                return;
+        }
     }
 
     [Fact]

@@ -95,15 +95,10 @@ public sealed class FakeBus : IMessageBus
 
     public IReadOnlyList<byte[]> BodiesOn(string routingKey) => Published.Where(p => p.Key == routingKey).Select(p => p.Body).ToList();
 
-    public async Task<byte[]> WaitForAsync(string routingKey, int count = 1, int timeoutMs = 5000)
+    /// <summary>The <paramref name="count"/>-th body published on <paramref name="routingKey"/>, waited for within <see cref="Eventually.Bound"/>.</summary>
+    public async Task<byte[]> WaitForAsync(string routingKey, int count = 1)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (DateTime.UtcNow < deadline)
-        {
-            var bodies = BodiesOn(routingKey);
-            if (bodies.Count >= count) return bodies[count - 1];
-            await Task.Delay(10);
-        }
+        if (await Eventually.TrueAsync(() => BodiesOn(routingKey).Count >= count)) return BodiesOn(routingKey)[count - 1];
         throw new TimeoutException($"nothing published on {routingKey} (#{count}); published: {string.Join(", ", Published.Select(p => p.Key))}");
     }
 

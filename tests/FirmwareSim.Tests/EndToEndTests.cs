@@ -6,7 +6,8 @@ namespace FirmwareSim.Tests;
 /// <summary>The real executable on a real pseudo-terminal, driven through System.IO.Ports as the agent does.</summary>
 public class EndToEndTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    // Generous: starting a process and its first frames can take seconds on a busy machine.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly byte[] PrefixBbbb = [0xBB, 0xBB, 0, 0, 0, 0, 0, 0];
 
     private static bool IsEchoReply6(byte[] frame) => frame.Length >= 48 && frame[0] >> 4 == 6 && frame[6] == 58 && frame[40] == 129;
@@ -48,7 +49,7 @@ public class EndToEndTests
         }
 
         mote.Terminate();
-        Assert.True(mote.Process.WaitForExit(TimeSpan.FromSeconds(3)), mote.Output);
+        Assert.True(mote.Process.WaitForExit(Timeout), mote.Output);
         Assert.Equal(0, mote.Process.ExitCode);
         Assert.False(Path.Exists(mote.Link));
     }

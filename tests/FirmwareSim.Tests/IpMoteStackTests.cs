@@ -240,4 +240,13 @@ public class IpMoteStackTests
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Single(mote.Poll());
     }
+
+    [Fact]
+    public void A_given_text_goes_out_byte_for_byte_control_characters_and_all()
+    {
+        var mote = new IpMoteStack(MoteIdentity.Create(null, IPAddress.Parse("bbbb::3"), null), TimeSpan.FromSeconds(1), _time,
+            new EventLog(_log, _time), "ok\n00:00:00.000 ERR forged\u001b[2J\a");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("\nok\n00:00:00.000 ERR forged\u001b[2J\a", Encoding.ASCII.GetString(Assert.Single(mote.Poll())));
+    }
 }

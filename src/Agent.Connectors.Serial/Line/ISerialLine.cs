@@ -17,6 +17,7 @@ public interface ISerialLine
     /// (on the reader thread), and reopens the line whenever it goes away.
     /// </summary>
     /// <exception cref="UnauthorizedAccessException">The line exists but may not be opened: waiting would not help.</exception>
+    /// <exception cref="NotASerialDeviceException">What is there is no serial device: waiting would not help either.</exception>
     Task RunAsync(Action<ReadOnlySpan<byte>> received, Action opened, Action closed, CancellationToken cancellationToken);
 
     /// <summary>Writes bytes; null when written, else why not (the line is absent, or stayed paused too long).</summary>

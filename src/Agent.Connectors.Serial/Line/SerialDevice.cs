@@ -15,7 +15,8 @@ public sealed class SerialDevice : IDisposable
     /// <summary>Opens and configures <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The device does not exist (not plugged in yet).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission: the message says what is needed.</exception>
-    /// <exception cref="IOException">Any other failure (busy, not a serial device, unsupported baud rate).</exception>
+    /// <exception cref="NotASerialDeviceException">A directory, a regular file, /dev/null: waiting would not help.</exception>
+    /// <exception cref="IOException">Any other failure (busy, unsupported baud rate).</exception>
     public static SerialDevice Open(string path, int baud, Termios.Flow flow)
     {
         var fd = LibC.Open(path, LibC.O_RDWR | LibC.O_NOCTTY | LibC.O_CLOEXEC | LibC.O_NONBLOCK);
@@ -28,12 +29,15 @@ public sealed class SerialDevice : IDisposable
                 LibC.EACCES or LibC.EPERM => new UnauthorizedAccessException(
                     $"cannot open {path}: permission denied; run as root or add the user to the device's group (usually dialout)"),
                 LibC.EBUSY => new IOException($"cannot open {path}: it is in use by another program"),
+                LibC.EISDIR => new NotASerialDeviceException(path, LibC.Describe(errno)),
                 _ => new IOException($"cannot open {path}: {LibC.Describe(errno)}"),
             };
         }
         var file = new FileDescriptor(fd);
         try
         {
+            if (LibC.IsATty(fd) == 0 && Marshal.GetLastPInvokeError() is var errno && errno == LibC.ENOTTY)
+                throw new NotASerialDeviceException(path, LibC.Describe(errno));
             Termios.MakeRaw(fd, baud, flow, path);
         }
         catch

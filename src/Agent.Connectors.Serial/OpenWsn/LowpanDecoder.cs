@@ -20,7 +20,6 @@ public static class LowpanDecoder
     private const byte Udp = 17;
     private const byte RpiType = 5;
     private const byte IpInIpType = 6;
-    private static readonly Ipv6Prefix LinkLocal = new(0xfe80_0000_0000_0000UL);
 
     public static bool TryDecode(ReadOnlySpan<byte> lowpan, LowpanContext context, [NotNullWhen(true)] out byte[]? packet, out Drop error)
     {
@@ -183,7 +182,7 @@ public static class LowpanDecoder
     private static bool TryReadAddress(ref LowpanReader reader, string which, bool stateful, int mode, Ipv6Prefix prefix, Eui64 linkLayer, scoped Span<byte> address, out Drop error)
     {
         error = default;
-        var high = stateful ? prefix : LinkLocal;
+        var high = stateful ? prefix : Ipv6Prefix.LinkLocal;
         switch (mode)
         {
             case 0:

@@ -66,12 +66,13 @@ public static class AddressPlan
         settings = null;
         var plan = ForName(name);
         var prefix = options.Prefix ?? plan?.Prefix ?? Ipv6Prefix.Default;
-        if (options.Prefix is null && start.Ipv6Prefix is { } p && !Ipv6Prefix.TryParse(p, out prefix, out error)) return false;
+        if (options.Prefix is null && start.Ipv6Prefix is { } p && !Ipv6Prefix.TryParse(p, out prefix, out error))
+            return Refuse("ipv6_prefix", ref error);
 
         Ipv6HostId? host = options.Host ?? plan?.Host;
         if (options.Host is null && start.Ipv6Host is { } h)
         {
-            if (!Ipv6HostId.TryParse(h, out var parsed, out error)) return false;
+            if (!Ipv6HostId.TryParse(h, out var parsed, out error)) return Refuse("ipv6_host", ref error);
             host = parsed;
         }
         if (host is null)
@@ -81,8 +82,11 @@ public static class AddressPlan
         }
 
         var ipv4 = options.Ipv4;
-        if (ipv4 is null && start.Ipv4Address is { } a && !Ipv4Config.TryParse(a, out ipv4, out error)) return false;
-        var fromHost = ipv4 is null ? Ipv4Config.FromParts(start.Ipv4Host, start.Ipv4Network, start.Ipv4Netmask) : null;
+        if (ipv4 is null && start.Ipv4Address is { } a && !Ipv4Config.TryParse(a, out ipv4, out error))
+            return Refuse("ipv4_address", ref error);
+        Ipv4Config? fromHost = null;
+        if (ipv4 is null && !Ipv4Config.TryFromParts(start.Ipv4Host, start.Ipv4Network, start.Ipv4Netmask, out fromHost, out error))
+            return Refuse("ipv4_host/ipv4_network/ipv4_netmask", ref error);
         ipv4 ??= fromHost ?? plan?.Ipv4;
 
         var reRoute = options.ReRoute;
@@ -94,5 +98,11 @@ public static class AddressPlan
             Ipv4HostAsGiven: fromHost is null ? null : start.Ipv4Host);
         error = "";
         return true;
+    }
+
+    private static bool Refuse(string fields, ref string error)
+    {
+        error = $"tun.start {fields}: {error}";
+        return false;
     }
 }

@@ -9,13 +9,21 @@ public readonly record struct Ipv6Prefix(ulong Value)
 {
     public static readonly Ipv6Prefix Default = new(0xbbbb_0000_0000_0000UL);
 
-    /// <summary>Accepts <c>bbbb</c>, <c>bbbb::</c>, <c>bbbb::/64</c> or <c>2001:db8:0:1</c>.</summary>
+    /// <summary>fe80::/64, where every interface has its link-local address.</summary>
+    public static readonly Ipv6Prefix LinkLocal = new(0xfe80_0000_0000_0000UL);
+
+    /// <summary>
+    /// Accepts <c>bbbb</c>, <c>bbbb::</c>, <c>bbbb::/64</c> or <c>2001:db8:0:1</c>, as the prefix of a network: not
+    /// multicast, unspecified, loopback or link-local, which <c>ip</c> would refuse or which would hijack traffic.
+    /// </summary>
     public static bool TryParse(string? text, out Ipv6Prefix prefix, out string error)
     {
         prefix = default;
         error = $"'{text}' is not an IPv6 /64 prefix (examples: bbbb, bbbb::/64, 2001:db8:0:1)";
         if (string.IsNullOrWhiteSpace(text)) return false;
         var s = text.Trim();
+        // IPAddress also reads scopes (%eth0) and dotted IPv4 tails, which a prefix never has.
+        if (s.Any(c => !char.IsAsciiHexDigit(c) && c is not ':' and not '/')) return false;
         var slash = s.IndexOf('/');
         if (slash >= 0)
         {
@@ -38,10 +46,25 @@ public readonly record struct Ipv6Prefix(ulong Value)
             error = $"'{text}' has bits set beyond the /64 prefix";
             return false;
         }
-        prefix = new Ipv6Prefix(BinaryPrimitives.ReadUInt64BigEndian(bytes));
+        var parsed = new Ipv6Prefix(BinaryPrimitives.ReadUInt64BigEndian(bytes));
+        if (parsed.Unusable() is { } why)
+        {
+            error = $"'{text}' is {why}, not the prefix of a network";
+            return false;
+        }
+        prefix = parsed;
         error = "";
         return true;
     }
+
+    /// <summary>Why no network can have this prefix, or null when one can.</summary>
+    private string? Unusable() => Value switch
+    {
+        0 => "the unspecified prefix (::/64, which holds ::1 and the IPv4-mapped addresses)",
+        >= 0xff00_0000_0000_0000UL => "multicast (ff00::/8)",
+        _ when (Value & 0xffc0_0000_0000_0000UL) == LinkLocal.Value => "link-local (fe80::/10)",
+        _ => null,
+    };
 
     public static Ipv6Prefix Parse(string text) =>
         TryParse(text, out var prefix, out var error) ? prefix : throw new FormatException(error);

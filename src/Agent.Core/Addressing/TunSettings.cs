@@ -17,11 +17,9 @@ public sealed record TunSettings(
     ReRoute? ReRoute = null,
     string? Ipv4HostAsGiven = null)
 {
-    private static readonly Ipv6Prefix LinkLocalPrefix = new(0xfe80_0000_0000_0000UL);
-
     public IPAddress GlobalAddress => Prefix.WithHost(Host);
 
-    public IPAddress LinkLocalAddress => LinkLocalPrefix.WithHost(Host);
+    public IPAddress LinkLocalAddress => Ipv6Prefix.LinkLocal.WithHost(Host);
 
     public IReadOnlyList<InterfaceAddress> Addresses =>
         Ipv4 is null

@@ -28,9 +28,9 @@ public interface IAgentKind
 
     /// <summary>
     /// A start message came while no device was open: opens the device it asks for, or says why it cannot (the message
-    /// is dropped and the agent keeps waiting).
+    /// is dropped and the agent keeps waiting). What the message asked for and the system refused is such a refusal.
     /// </summary>
-    /// <exception cref="Exception">The device could not be opened: the agent ends with it.</exception>
+    /// <exception cref="Exception">The device could not be opened whatever the message says (no permission): the agent ends with it.</exception>
     Task<OpenResult> OpenOnStartAsync(JsonObject start, CancellationToken cancellationToken) =>
         Task.FromResult(OpenResult.Refused(new Drop(DropReason.BadControl, "this agent opens its device at start")));
 

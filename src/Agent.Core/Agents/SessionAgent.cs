@@ -142,7 +142,7 @@ public sealed class SessionAgent
         }
         if (Wire.TryParseObject(body.Span) is not { } start)
         {
-            Drop(routingKey, new Drop(DropReason.BadControl, "not a JSON object"));
+            Drop(routingKey, new Drop(DropReason.BadControl, "not one JSON object (broken, a field twice, or bytes after it)"));
             return;
         }
         if (routingKey != _kind.Topics.Start)

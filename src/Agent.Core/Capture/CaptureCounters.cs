@@ -8,10 +8,16 @@ public sealed class CaptureCounters
 {
     private readonly ConcurrentDictionary<string, long> _captured = new(StringComparer.Ordinal);
     private readonly DropCounts _skipped = new();
+    private long _cut;
 
     public void CountCaptured(string agent) => _captured.AddOrUpdate(agent, 1, (_, n) => n + 1);
 
     public void CountSkipped(DropReason reason) => _skipped.Count(reason);
+
+    /// <summary>A record written, but longer than the snap length and cut to it.</summary>
+    public void CountCut() => Interlocked.Increment(ref _cut);
+
+    public long Cut => Interlocked.Read(ref _cut);
 
     public long Captured(string agent) => _captured.GetValueOrDefault(agent);
 
@@ -27,4 +33,7 @@ public sealed class CaptureCounters
 
     /// <summary><c>skipped 2 (malformed-json 2)</c>, or empty when nothing was skipped.</summary>
     public string SkippedSummary() => _skipped.Total == 0 ? "" : DropReasons.Describe(_skipped.ByName(), "skipped");
+
+    /// <summary><c>2 cut to the snap length</c>, or empty when none was.</summary>
+    public string CutSummary() => Cut == 0 ? "" : $"{Cut} cut to the snap length";
 }

@@ -46,7 +46,8 @@ public sealed class CaptureFileSet : IDisposable
     /// <summary>Opens the main file: an unwritable path fails here, before anything is captured.</summary>
     public void Open() => Sequence(LinkType.RawIp).Open();
 
-    public void Write(CaptureRecord record) => Sequence(record.LinkType).Write(record);
+    /// <summary>Writes one record; true when it was cut to the snap length.</summary>
+    public bool Write(CaptureRecord record) => Sequence(record.LinkType).Write(record);
 
     private RotatingCaptureFile Sequence(LinkType linkType)
     {

@@ -12,5 +12,6 @@ public interface ICaptureWriter
     /// <summary>Whether this writer can hold a record of <paramref name="linkType"/>.</summary>
     bool Accepts(LinkType linkType);
 
-    void Write(CaptureRecord record);
+    /// <summary>Writes one record; true when it was longer than the snap length and cut to it (its original length kept).</summary>
+    bool Write(CaptureRecord record);
 }

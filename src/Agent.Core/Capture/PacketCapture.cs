@@ -77,8 +77,8 @@ public sealed class PacketCapture
                 1 => files[0],
                 _ => $"{files.Count} files, {files[0]} to {files[^1]}",
             };
-            var skipped = Counters.SkippedSummary();
-            parts.Add($"Captured {Counters.TotalCaptured} packets ({Counters.PerAgent()}) into {where}" + (skipped.Length > 0 ? $", {skipped}" : ""));
+            var notes = new[] { Counters.CutSummary(), Counters.SkippedSummary() }.Where(n => n.Length > 0);
+            parts.Add(string.Join(", ", [$"Captured {Counters.TotalCaptured} packets ({Counters.PerAgent()}) into {where}", .. notes]));
         }
         if (_sniffer is not null) parts.Add($"sniffer: {_sniffer.Summary()}");
         return string.Join("; ", parts);
@@ -110,7 +110,11 @@ public sealed class PacketCapture
             _sniffer?.Record(record);
             try
             {
-                _files?.Write(record!);
+                if (_files?.Write(record!) == true)
+                {
+                    Counters.CountCut();
+                    _log.Debug("{Key}: {Length} B cut to the snap length", routingKey, record!.Data.Length);
+                }
             }
             catch (IOException e)
             {

@@ -7,7 +7,9 @@ namespace Agent.Core.Capture;
 /// pcapng into the caller's stream: a Section Header Block, then an Interface Description Block the first time an
 /// interface appears and an Enhanced Packet Block per packet. Each agent is its own interface, named after it
 /// (<c>if_name</c>), so Wireshark shows who sent what; an agent with IP and 802.15.4 traffic gets one interface per
-/// link type. Little-endian, microsecond timestamps (the default <c>if_tsresol</c>), no snap length. A new interface's
+/// link type. Little-endian, microsecond timestamps (the default <c>if_tsresol</c>), a snap length of
+/// <see cref="SnapLength"/> to which longer packets are cut (tshark stops reading a file at a record longer than its
+/// limit). A new interface's
 /// block and its first packet go out in one write, and every write is flushed: the file is readable at every moment.
 /// </summary>
 public sealed class PcapNgWriter : ICaptureWriter
@@ -21,6 +23,8 @@ public sealed class PcapNgWriter : ICaptureWriter
     public const ushort ShbUserApplication = 4;
     public const ushort IfName = 2;
     public const ushort IfDescription = 3;
+
+    public const int SnapLength = PcapWriter.DefaultSnapLength;
 
     private readonly Stream _stream;
     private readonly Dictionary<(string Name, LinkType LinkType), uint> _interfaces = new();
@@ -51,14 +55,14 @@ public sealed class PcapNgWriter : ICaptureWriter
     public bool Accepts(LinkType linkType) => true;
 
     /// <summary>The record under an interface named after its agent, described by its routing key.</summary>
-    public void Write(CaptureRecord record) =>
+    public bool Write(CaptureRecord record) =>
         Write(record.Agent, record.LinkType, record.UnixMicroseconds, record.Data, record.RoutingKey);
 
     /// <summary>
     /// One packet on the interface <paramref name="interfaceName"/> of <paramref name="linkType"/>, described (the
-    /// first time only) by <paramref name="description"/>.
+    /// first time only) by <paramref name="description"/>. True when it was cut to <see cref="SnapLength"/>.
     /// </summary>
-    public void Write(string interfaceName, LinkType linkType, long unixMicroseconds, ReadOnlySpan<byte> packet, string? description = null)
+    public bool Write(string interfaceName, LinkType linkType, long unixMicroseconds, ReadOnlySpan<byte> packet, string? description = null)
     {
         if (!_interfaces.TryGetValue((interfaceName, linkType), out var id))
         {
@@ -68,7 +72,7 @@ public sealed class PcapNgWriter : ICaptureWriter
             var idb = BeginBlock(InterfaceDescriptionBlock);
             U16((ushort)linkType);
             U16(0); // reserved
-            U32(0); // snap length: no limit, nothing is cut
+            U32(SnapLength);
             Option(IfName, interfaceName);
             if (description is not null) Option(IfDescription, description);
             EndBlock(idb, withOptions: true);
@@ -78,13 +82,15 @@ public sealed class PcapNgWriter : ICaptureWriter
         U32(id);
         U32((uint)(micros >> 32));
         U32((uint)micros);
-        U32((uint)packet.Length); // captured
+        var included = Math.Min(packet.Length, SnapLength);
+        U32((uint)included); // captured
         U32((uint)packet.Length); // original
-        Bytes(packet);
+        Bytes(packet[..included]);
         Pad();
         EndBlock(epb, withOptions: false);
         Flush();
         Records++;
+        return included < packet.Length;
     }
 
     private int BeginBlock(uint type)

@@ -14,7 +14,11 @@ public sealed class PcapWriter : ICaptureWriter
     public const int GlobalHeaderLength = 24;
     public const int RecordHeaderLength = 16;
 
-    /// <summary>What tcpdump writes when nothing asks for less.</summary>
+    /// <summary>
+    /// What tcpdump writes when nothing asks for less, and the largest IP packet without jumbograms. Readers refuse a
+    /// record longer than their own limit (tshark: 262144 bytes) and every record after it, so a body of any size is
+    /// cut to this.
+    /// </summary>
     public const int DefaultSnapLength = 65535;
 
     /// <summary>The snap length of the ioppytest sniffer's captures (PROTOCOL.md 7).</summary>
@@ -51,15 +55,15 @@ public sealed class PcapWriter : ICaptureWriter
 
     public bool Accepts(LinkType linkType) => linkType == LinkType;
 
-    public void Write(CaptureRecord record)
+    public bool Write(CaptureRecord record)
     {
         if (!Accepts(record.LinkType))
             throw new ArgumentException($"a classic pcap file of link type {(int)LinkType} cannot hold a {(int)record.LinkType} record", nameof(record));
-        Write(record.UnixMicroseconds, record.Data);
+        return Write(record.UnixMicroseconds, record.Data);
     }
 
-    /// <summary>One record; a packet longer than the snap length is cut, its original length kept.</summary>
-    public void Write(long unixMicroseconds, ReadOnlySpan<byte> packet)
+    /// <summary>One record; a packet longer than the snap length is cut, its original length kept (then true).</summary>
+    public bool Write(long unixMicroseconds, ReadOnlySpan<byte> packet)
     {
         var included = Math.Min(packet.Length, SnapLength);
         var length = RecordHeaderLength + included;
@@ -82,5 +86,6 @@ public sealed class PcapWriter : ICaptureWriter
         }
         Length += length;
         Records++;
+        return included < packet.Length;
     }
 }

@@ -39,12 +39,14 @@ public sealed class RotatingCaptureFile : IDisposable
         if (_writer is null) Next();
     }
 
-    public void Write(CaptureRecord record)
+    /// <summary>Writes one record; true when it was cut to the snap length.</summary>
+    public bool Write(CaptureRecord record)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_writer is null || _policy.IsDue(_writer.Length, _writer.Records)) Next();
-        _writer!.Write(record);
+        var cut = _writer!.Write(record);
         Packets++;
+        return cut;
     }
 
     private void Next()

@@ -26,7 +26,7 @@ public enum DropReason
     /// <summary>The bounded queue towards the device was full.</summary>
     Backlog,
 
-    /// <summary>A frame longer than the largest one allowed (<c>--max-frame</c>, or the decoder's limit).</summary>
+    /// <summary>A frame longer than the largest one allowed (<c>--max-frame</c>, the interface's MTU, or the decoder's limit).</summary>
     Oversize,
 
     /// <summary>A downlink packet for an address that is not the mote's (hub routing sends a serial agent everything).</summary>

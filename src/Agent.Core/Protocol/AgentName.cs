@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 
 namespace Agent.Core.Protocol;
 
@@ -8,6 +9,19 @@ namespace Agent.Core.Protocol;
 /// </summary>
 public readonly record struct AgentName
 {
+    /// <summary>AMQP routing keys are short strings: at most 255 bytes.</summary>
+    public const int MaxRoutingKeyBytes = 255;
+
+    /// <summary>The longest key an agent uses, with an empty name: <c>fromAgent..802154.serial.packet.raw</c>.</summary>
+    public static readonly string LongestKey =
+        new[] { Topics.IpPacketSuffix, Topics.SerialPacketSuffix, Topics.TunStartSuffix, Topics.TunStartedSuffix, Topics.SerialStartSuffix,
+                Topics.SerialStartedSuffix, "stats" }
+            .SelectMany(suffix => new[] { Topics.FromAgent("", suffix), Topics.ToAgent("", suffix) })
+            .MaxBy(Encoding.UTF8.GetByteCount)!;
+
+    /// <summary>How long a name may be, in UTF-8 bytes, for every key of an agent to fit: 220.</summary>
+    public static readonly int MaxBytes = MaxRoutingKeyBytes - Encoding.UTF8.GetByteCount(LongestKey);
+
     private AgentName(string value) => Value = value;
 
     public string Value { get; }
@@ -36,6 +50,12 @@ public readonly record struct AgentName
                 error = $"the agent name '{text}' must not contain '.', '*', '#' or whitespace (it is one routing-key word)";
                 return false;
             }
+        }
+        if (Encoding.UTF8.GetByteCount(text) > MaxBytes)
+        {
+            error = $"the agent name is {Encoding.UTF8.GetByteCount(text)} bytes long, more than the {MaxBytes} that fit in its longest routing key "
+                + $"({LongestKey.Replace("..", ".<name>.", StringComparison.Ordinal)}, at most {MaxRoutingKeyBytes} bytes)";
+            return false;
         }
         name = new AgentName(text);
         error = "";

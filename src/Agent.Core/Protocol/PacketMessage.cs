@@ -45,8 +45,9 @@ public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? T
     }
 
     /// <summary>
-    /// Reads a packet body. Missing <c>data</c>, bytes outside 0..255 or broken JSON make it malformed;
-    /// other fields are optional and unknown fields are ignored.
+    /// Reads a packet body. Missing <c>data</c>, bytes outside 0..255 or broken JSON make it malformed, and so does a
+    /// body that other readers could read otherwise: one of our fields twice (the first wins in some libraries, the last
+    /// in others), or anything but whitespace after the object. Other fields are optional and unknown fields are ignored.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage? message, out string error)
     {
@@ -62,39 +63,46 @@ public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? T
             byte[]? data = null, dataSlip = null;
             string? interfaceName = null;
             double? timestamp = null;
+            var seen = Field.None;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("data"u8))
+                var field = FieldAt(ref reader);
+                if ((seen & field) != 0)
                 {
-                    reader.Read();
-                    if (!TryReadBytes(ref reader, out data, out error)) return false;
+                    error = $"malformed JSON: duplicate '{reader.GetString()}'";
+                    return false;
                 }
-                else if (reader.ValueTextEquals("data_slip"u8))
+                seen |= field;
+                reader.Read();
+                switch (field)
                 {
-                    reader.Read();
-                    if (!TryReadBytes(ref reader, out dataSlip, out _)) dataSlip = null;
-                }
-                else if (reader.ValueTextEquals("interface_name"u8))
-                {
-                    reader.Read();
-                    interfaceName = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    reader.Skip();
-                }
-                else if (reader.ValueTextEquals("timestamp"u8))
-                {
-                    reader.Read();
-                    timestamp = reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : null;
-                    reader.Skip();
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
+                    case Field.Data:
+                        if (!TryReadBytes(ref reader, out data, out error)) return false;
+                        break;
+                    case Field.DataSlip:
+                        if (!TryReadBytes(ref reader, out dataSlip, out _)) dataSlip = null;
+                        break;
+                    case Field.InterfaceName:
+                        interfaceName = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        reader.Skip();
+                        break;
+                    case Field.Timestamp:
+                        timestamp = reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : null;
+                        reader.Skip();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
                 }
             }
             if (reader.TokenType != JsonTokenType.EndObject)
             {
                 error = "body is not a JSON object";
+                return false;
+            }
+            if (json[(int)reader.BytesConsumed..].IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+            {
+                error = "malformed JSON: bytes after the object";
                 return false;
             }
             if (data is null)
@@ -112,6 +120,24 @@ public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? T
             return false;
         }
     }
+
+    [Flags]
+    private enum Field
+    {
+        None = 0,
+        Data = 1,
+        DataSlip = 2,
+        InterfaceName = 4,
+        Timestamp = 8,
+    }
+
+    /// <summary>Which of our fields the reader's property name is (none: one we ignore, duplicates too).</summary>
+    private static Field FieldAt(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("data"u8) ? Field.Data
+        : reader.ValueTextEquals("data_slip"u8) ? Field.DataSlip
+        : reader.ValueTextEquals("interface_name"u8) ? Field.InterfaceName
+        : reader.ValueTextEquals("timestamp"u8) ? Field.Timestamp
+        : Field.None;
 
     private static bool TryReadBytes(ref Utf8JsonReader reader, out byte[]? bytes, out string error)
     {

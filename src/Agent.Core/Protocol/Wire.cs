@@ -18,12 +18,15 @@ public static class Wire
 
     public static byte[] ToBytes(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body);
 
-    /// <summary>Parses a control body; null when it is not a JSON object.</summary>
+    // A body with a field twice reads differently in every library (the first wins here, the last there): refused.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Parses a control body; null when it is not one JSON object (a field twice, bytes after it).</summary>
     public static JsonObject? TryParseObject(ReadOnlySpan<byte> json)
     {
         try
         {
-            return JsonNode.Parse(json) as JsonObject;
+            return JsonNode.Parse(json, documentOptions: Strict) as JsonObject;
         }
         catch (JsonException)
         {

@@ -52,11 +52,17 @@ public sealed class PacketLog : IDisposable
         _log.Write(level, "Dropped {Source}: {Reason} ({Detail})", source, drop.Reason.Name(), drop.Detail);
     }
 
-    /// <summary>A line a device printed (a mote's debug output), within the same budget of lines.</summary>
+    /// <summary>
+    /// Text a device printed (a mote's debug output): one event per line, control characters escaped
+    /// (<see cref="DeviceText"/>), within the same budget of lines.
+    /// </summary>
     public void Text(string source, string text)
     {
-        if (!_log.IsEnabled(LogEventLevel.Information) || !TakeLine()) return;
-        _log.Information("{Source} says: {Text}", source, text);
+        if (!_log.IsEnabled(LogEventLevel.Information)) return;
+        foreach (var line in DeviceText.Lines(text))
+        {
+            if (TakeLine()) _log.Information("{Source} says: {Text}", source, line);
+        }
     }
 
     private bool TakeLine()

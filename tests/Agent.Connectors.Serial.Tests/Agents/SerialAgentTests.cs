@@ -61,11 +61,7 @@ public sealed class SerialAgentTests : IAsyncLifetime
 
     private static JsonObject Json(byte[] body) => JsonNode.Parse(body)!.AsObject();
 
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition(), what);
-    }
+    private static async Task WaitUntil(Func<bool> condition, string what) => Assert.True(await Eventually.TrueAsync(condition), what);
 
     [Fact]
     public async Task An_ip_mote_is_announced_once_its_address_is_known_and_again_on_tun_start()

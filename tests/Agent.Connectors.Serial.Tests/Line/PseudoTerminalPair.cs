@@ -30,16 +30,22 @@ internal sealed partial class PseudoTerminalPair : IDisposable
         if (Write(_master, bytes, bytes.Length) != bytes.Length) throw new IOException("write to the master failed");
     }
 
-    /// <summary>Reads what arrives on the master within <paramref name="window"/>.</summary>
-    public byte[] ReadFor(TimeSpan window)
+    /// <summary>Reads what arrives on the master within <paramref name="window"/>: to check that nothing does.</summary>
+    public byte[] ReadFor(TimeSpan window) => ReadUntil(int.MaxValue, window);
+
+    /// <summary>
+    /// Reads until <paramref name="count"/> bytes arrived on the master, or <paramref name="bound"/> passed (a generous
+    /// bound: a busy machine is slow, and what never comes still fails the test).
+    /// </summary>
+    public byte[] ReadUntil(int count, TimeSpan bound)
     {
         var received = new List<byte>();
-        var deadline = Environment.TickCount64 + (long)window.TotalMilliseconds;
+        var deadline = Environment.TickCount64 + (long)bound.TotalMilliseconds;
         var buffer = new byte[4096];
         while (true)
         {
             var left = deadline - Environment.TickCount64;
-            if (left <= 0) return [.. received];
+            if (left <= 0 || received.Count >= count) return [.. received];
             var poll = new PollFd { Fd = _master, Events = 1 };
             if (Poll(ref poll, 1, (int)left) > 0 && (poll.Revents & 1) != 0)
             {

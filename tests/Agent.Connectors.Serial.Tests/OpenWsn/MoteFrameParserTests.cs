@@ -17,7 +17,7 @@ public class MoteFrameParserTests
         Assert.Equal(5, frames.Count);
 
         var before = Assert.IsType<MoteFrame.IdManager>(Parse(frames[0].GetProperty("raw_frame_hex").GetString()!));
-        Assert.Equal(new MoteFrame.IdManager(1, false, 0xCAFE, 1, MeshVectors.Root, Ipv6Prefix.Parse("fe80::/64")), before);
+        Assert.Equal(new MoteFrame.IdManager(1, false, 0xCAFE, 1, MeshVectors.Root, Ipv6Prefix.LinkLocal), before);
 
         var after = Assert.IsType<MoteFrame.IdManager>(Parse(frames[1].GetProperty("raw_frame_hex").GetString()!));
         Assert.Equal(new MoteFrame.IdManager(1, true, 0xCAFE, 1, MeshVectors.Root, MeshVectors.Prefix), after);

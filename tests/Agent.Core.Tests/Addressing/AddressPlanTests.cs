@@ -96,4 +96,23 @@ public sealed class AddressPlanTests
     [InlineData("10.3.0.1", null)]
     public void A_plan_address_names_its_agent(string address, string? owner) =>
         Assert.Equal(owner, AddressPlan.OwnerOf(System.Net.IPAddress.Parse(address))?.Value);
+
+    [Theory]
+    [InlineData("ff02", null, "tun.start ipv6_prefix")]
+    [InlineData("bbbb", "fdff:ffff:ffff:ffff", "tun.start ipv6_host")]
+    public void A_tun_start_error_names_the_field_at_fault(string prefix, string? host, string field)
+    {
+        var start = new TunConfigMessage(Ipv6Prefix: prefix, Ipv6Host: host ?? "5");
+        Assert.False(AddressPlan.TryFromTunStart(AgentName.Parse("eut1"), None, start, out _, out var error));
+        Assert.StartsWith(field, error);
+    }
+
+    [Fact]
+    public void A_tun_start_whose_ipv4_host_overflows_its_network_is_refused_not_wrapped()
+    {
+        var start = new TunConfigMessage(Ipv6Host: "5", Ipv4Host: "4294967295", Ipv4Network: "10.1.0.0", Ipv4Netmask: "255.255.0.0");
+        Assert.False(AddressPlan.TryFromTunStart(AgentName.Parse("eut1"), None, start, out var settings, out var error));
+        Assert.Null(settings);
+        Assert.StartsWith("tun.start ipv4_host/ipv4_network/ipv4_netmask: ", error);
+    }
 }

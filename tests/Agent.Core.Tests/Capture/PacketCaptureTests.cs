@@ -32,7 +32,7 @@ public sealed class PacketCaptureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _run = _capture.RunAsync(_stop.Token);
-        while (_bus.BoundKeys.Count == 0) await Task.Delay(5);
+        Assert.True(await Eventually.TrueAsync(() => _bus.BoundKeys.Count > 0), "the capture did not subscribe");
     }
 
     public async Task DisposeAsync()
@@ -115,5 +115,17 @@ public sealed class PacketCaptureTests : IAsyncLifetime
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6, """, "timestamp": 1700000000.95"""));
         var stamps = CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets.Select(p => p.Timestamp).ToList();
         Assert.Equal([1700000000900000ul, 1700000001200000ul, 1700000001200000ul], stamps);
+    }
+
+    [Fact]
+    public async Task A_packet_longer_than_the_snap_length_is_cut_counted_and_summed_up()
+    {
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(new byte[300_000]));
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6));
+        await StopAsync();
+        var packets = CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets;
+        Assert.Equal([65535u, 56u], packets.Select(p => p.CapturedLength));
+        Assert.Equal(1, _capture.Counters.Cut);
+        Assert.Contains("Captured 2 packets (agent_1 2) into /c/session.pcapng, 1 cut to the snap length", _sink.Lines);
     }
 }

@@ -46,7 +46,7 @@ public sealed class PcapNgWriterTests
             [("agent_1", (ushort)101), ("agent_2", (ushort)101), ("agent_3", (ushort)230), ("agent_1", (ushort)230)],
             file.Interfaces.Select(i => (i.Options[PcapNgWriter.IfName], i.LinkType)));
         Assert.Equal("fromAgent.agent_3.802154.serial.packet.raw", file.Interfaces[2].Options[PcapNgWriter.IfDescription]);
-        Assert.All(file.Interfaces, i => Assert.Equal(0u, i.SnapLength));
+        Assert.All(file.Interfaces, i => Assert.Equal(65535u, i.SnapLength));
         Assert.Equal([0u, 1u, 0u, 2u, 3u], file.Packets.Select(p => p.InterfaceId));
         Assert.Equal(["agent_1", "agent_2", "agent_1", "agent_3", "agent_1"], file.Packets.Select(file.InterfaceNameOf));
         Assert.Equal(writer.Interfaces, [("agent_1", LinkType.RawIp), ("agent_2", LinkType.RawIp), ("agent_3", LinkType.Ieee802154NoFcs), ("agent_1", LinkType.Ieee802154NoFcs)]);
@@ -67,7 +67,7 @@ public sealed class PcapNgWriterTests
             1, 0, 0, 0, // block type
             .. LittleEndian(8 + 8 + 4 + 8 + 4 + 36 + 4 + 4), // block length: header, fields, if_name, if_description, end, trailer
             101, 0, 0, 0, // link type, reserved
-            0, 0, 0, 0, // snap length: none
+            0xff, 0xff, 0, 0, // snap length 65535
             2, 0, 7, 0, .. name, 0, // if_name, padded to 8
             3, 0, (byte)key.Length, 0, .. key, 0, // if_description (35 bytes), padded to 36
             0, 0, 0, 0, // end of options
@@ -94,6 +94,21 @@ public sealed class PcapNgWriterTests
         var padded = CaptureFileReader.Blocks(stream.ToArray())[^1];
         Assert.Equal(20 + 8, padded.Body.Length);
         Assert.Equal([1, 2, 3, 4, 5, 0, 0, 0], padded.Body[20..]);
+    }
+
+    [Fact]
+    public void A_packet_longer_than_the_snap_length_is_cut_and_keeps_its_original_length()
+    {
+        var stream = new MemoryStream();
+        var writer = new PcapNgWriter(stream);
+        var huge = Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray();
+        Assert.True(writer.Write(Record("agent_1", LinkType.RawIp, huge, 1)));
+        Assert.False(writer.Write(Record("agent_1", LinkType.RawIp, SamplePackets.EchoRequestV6, 2)));
+
+        var packets = CaptureFileReader.ReadPcapNg(stream.ToArray()).Packets;
+        Assert.Equal((65535u, 300_000u), (packets[0].CapturedLength, packets[0].OriginalLength));
+        Assert.Equal(huge[..65535], packets[0].Data);
+        Assert.Equal(SamplePackets.EchoRequestV6, packets[1].Data); // and the file reads on after it
     }
 
     [Fact]

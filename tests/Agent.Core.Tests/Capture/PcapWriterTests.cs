@@ -56,8 +56,9 @@ public sealed class PcapWriterTests
     {
         var stream = new MemoryStream();
         var writer = new PcapWriter(stream, LinkType.RawIp, snapLength: 10);
-        writer.Write(Ip(SamplePackets.EchoRequestV6, 1));
-        var record = CaptureFileReader.ReadPcap(stream.ToArray()).Records.Single();
+        Assert.True(writer.Write(Ip(SamplePackets.EchoRequestV6, 1)));
+        Assert.False(writer.Write(Ip(SamplePackets.EchoRequestV6[..10], 2)));
+        var record = CaptureFileReader.ReadPcap(stream.ToArray()).Records[0];
         Assert.Equal(10u, record.IncludedLength);
         Assert.Equal((uint)SamplePackets.EchoRequestV6.Length, record.OriginalLength);
         Assert.Equal(SamplePackets.EchoRequestV6[..10], record.Data);

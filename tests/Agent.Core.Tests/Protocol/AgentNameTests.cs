@@ -25,6 +25,17 @@ public sealed class AgentNameTests
         Assert.NotEmpty(error);
     }
 
+    [Fact]
+    public void A_name_is_as_long_as_fits_in_the_longest_routing_key_of_an_agent()
+    {
+        Assert.Equal(220, AgentName.MaxBytes);
+        Assert.True(AgentName.TryParse(new string('a', 220), out var longest, out _));
+        Assert.Equal(255, System.Text.Encoding.UTF8.GetByteCount(Topics.SerialPacketUp(longest.Value)));
+        Assert.False(AgentName.TryParse(new string('a', 221), out _, out var error));
+        Assert.Contains("fromAgent.<name>.802154.serial.packet.raw", error);
+        Assert.False(AgentName.TryParse(new string('é', 111), out _, out _)); // 222 bytes in 111 characters
+    }
+
     [Theory]
     [InlineData("agent_1", 1)]
     [InlineData("agent_254", 254)]

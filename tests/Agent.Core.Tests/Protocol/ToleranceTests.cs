@@ -58,11 +58,32 @@ public sealed class ToleranceTests
     [InlineData("""{"data": [1.5]}""")]
     [InlineData("""{"data": [1, "2"]}""")]
     [InlineData("""{"data": [1, 2""")]
+    [InlineData("""{"data": [96], "data": [69]}""")]
+    [InlineData("""{"data": [96], "interface_name": "tun0", "interface_name": "tun1"}""")]
+    [InlineData("""{"data": [96]} {"data": [69]}""")]
+    [InlineData("""{"data": [96]}x""")]
+    [InlineData("""{"data": [96]}]""")]
     public void Malformed_packets_are_refused_with_a_reason(string json)
     {
         Assert.False(PacketMessage.TryRead(Utf8(json), out var message, out var error));
         Assert.Null(message);
         Assert.NotEmpty(error);
+    }
+
+    [Theory]
+    [InlineData("""{"data": [96], "data": [69]}""", "duplicate 'data'")]
+    [InlineData("""{"data": [96]} {"data": [69]}""", "after the object")]
+    public void A_body_that_could_be_read_two_ways_is_refused_saying_why(string json, string why)
+    {
+        Assert.False(PacketMessage.TryRead(Utf8(json), out _, out var error));
+        Assert.Contains(why, error);
+    }
+
+    [Fact]
+    public void Trailing_whitespace_is_no_trailing_bytes()
+    {
+        Assert.True(PacketMessage.TryRead(Utf8("{\"data\": [96], \"unknown\": 1, \"unknown\": 2}\r\n "), out var message, out _));
+        Assert.Equal([96], message!.Data);
     }
 
     [Fact]
@@ -101,5 +122,14 @@ public sealed class ToleranceTests
     {
         Assert.Null(TunConfigMessage.TryParse(Utf8("[]")));
         Assert.Null(TunConfigMessage.TryParse(Utf8("{broken")));
+    }
+
+    [Theory]
+    [InlineData("""{"ipv6_host": "5", "ipv6_host": "6"}""")]
+    [InlineData("""{"ipv6_host": "5"} {"ipv6_host": "6"}""")]
+    [InlineData("""{"ipv6_host": "5"}x""")]
+    public void Control_bodies_with_duplicate_fields_or_trailing_bytes_are_refused(string json)
+    {
+        Assert.Null(Wire.TryParseObject(Utf8(json)));
     }
 }

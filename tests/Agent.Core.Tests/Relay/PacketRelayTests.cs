@@ -45,11 +45,7 @@ public sealed class PacketRelayTests : IAsyncLifetime
 
     private static byte[] PacketBody(byte[] data) => Body($$"""{"_api_version": "1.2.15", "data": [{{string.Join(", ", data)}}], "interface_name": "tun0", "timestamp": 1}""");
 
-    private async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
-    }
+    private static async Task WaitUntil(Func<bool> condition) => Assert.True(await Eventually.TrueAsync(condition));
 
     [Fact]
     public async Task Every_frame_read_goes_up_with_the_interface_name_and_capture_time()
@@ -77,6 +73,8 @@ public sealed class PacketRelayTests : IAsyncLifetime
     [Theory]
     [InlineData("{not json", DropReason.MalformedJson)]
     [InlineData("""{"data": "AQID"}""", DropReason.MalformedJson)]
+    [InlineData("""{"data": [65, 216, 206], "data": [69, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 2, 0, 1, 10, 2, 0, 2]}""", DropReason.MalformedJson)]
+    [InlineData("""{"data": [69, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 2, 0, 1, 10, 2, 0, 2]} trailing""", DropReason.MalformedJson)]
     [InlineData("""{"data": [65, 216, 206]}""", DropReason.NotIpPacket)]
     [InlineData("""{"data": [96, 0, 0, 0, 0, 9, 58, 64]}""", DropReason.NotIpPacket)]
     public async Task Bad_downlink_messages_are_dropped_counted_and_logged_with_their_key(string json, DropReason reason)

@@ -79,7 +79,7 @@ public sealed class RouterStatsTests
 
         time.Advance(TimeSpan.FromSeconds(10));
         await bus.WaitForAsync(StatsKeys.Router, count: 3);
-        for (var i = 0; i < 100 && sink.Lines.Count == 0; i++) await Task.Delay(10);
+        await Eventually.TrueAsync(() => sink.Lines.Count > 0);
         Assert.Contains(sink.Lines, l => l.StartsWith("Stats packetrouting host-1234: 2 agents, up 3 s; agent_1 received 12", StringComparison.Ordinal));
 
         await stop.CancelAsync();
