@@ -7,8 +7,9 @@ namespace Agent.IntegrationTests;
 
 /// <summary>
 /// What an agent takes from the broker, read from the broker itself (rabbitmqctl list_queues, list_bindings): queues
-/// bound to its own keys only, and exclusive to its connection, so that no other client can read them. The keys that
-/// are not its name's are there by design: the requests every agent answers, and the others' announcements a TUN agent
+/// bound to its own keys only (its own stats too: a second publisher under its name is a name clash, logged and
+/// counted), and exclusive to its connection, so that no other client can read them. The keys that are not its
+/// name's are there by design: the requests every agent answers, and the others' announcements a TUN agent
 /// routes re-routed prefixes by. The router's shared packet queue is the one queue that is not exclusive, by design
 /// (its replicas take turns on it).
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class QueueIsolationTests(BrokerFixture broker)
         await agent.WaitForLineAsync("is up");
 
         string[] expected = ["agents.identify.request", "agents.stats.request", "fromAgent.*.ip.tun.started",
-            "toAgent.agent_3.ip.tun.packet.raw", "toAgent.agent_3.ip.tun.start"];
+            "fromAgent.agent_3.stats", "toAgent.agent_3.ip.tun.packet.raw", "toAgent.agent_3.ip.tun.start"];
         var queues = await QueuesOnceBoundAsync(vhost, expected);
         Assert.Equal(expected, queues.SelectMany(q => q.Keys).Distinct().Order(StringComparer.Ordinal));
         Assert.All(queues, q => Assert.True(q.Exclusive, $"{q.Name} ({string.Join(", ", q.Keys)}) is not exclusive"));

@@ -1,21 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
+using Field = Agent.Core.Protocol.PacketJson.Field;
 
 namespace Agent.Core.Protocol;
 
 /// <summary>
 /// The body of a <c>*.packet.raw</c> message (PROTOCOL.md 3, 4): byte data as a JSON array of integers 0..255.
-/// Reading and writing go straight through Utf8JsonReader/Writer: this is the hot path.
+/// This is the hot path: a value, written and read by hand (<see cref="PacketJson"/>); a body not of the plain shape
+/// every implementation sends is read by Utf8JsonReader.
 /// </summary>
-public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? Timestamp, byte[]? DataSlip = null)
+public readonly record struct PacketMessage(byte[] Data, string? InterfaceName, double? Timestamp, byte[]? DataSlip = null)
 {
-    private static readonly JsonEncodedText ApiVersionName = JsonEncodedText.Encode("_api_version");
-    private static readonly JsonEncodedText ApiVersionValue = JsonEncodedText.Encode(Wire.ApiVersion);
-    private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
-    private static readonly JsonEncodedText DataSlipName = JsonEncodedText.Encode("data_slip");
-    private static readonly JsonEncodedText InterfaceNameName = JsonEncodedText.Encode("interface_name");
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
-
     /// <summary>Writes a packet body. <paramref name="integerTimestamp"/>: whole seconds, as the ioppytest router writes them.</summary>
     public static void Write(
         IBufferWriter<byte> output,
@@ -24,34 +19,23 @@ public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? T
         DateTimeOffset timestamp,
         bool integerTimestamp = false,
         ReadOnlySpan<byte> dataSlip = default,
-        bool withDataSlip = false)
-    {
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        writer.WriteStartObject();
-        writer.WriteString(ApiVersionName, ApiVersionValue);
-        WriteBytes(writer, DataName, data);
-        if (withDataSlip) WriteBytes(writer, DataSlipName, dataSlip);
-        writer.WriteString(InterfaceNameName, interfaceName);
-        if (integerTimestamp) writer.WriteNumber(TimestampName, timestamp.ToUnixTimeSeconds());
-        else writer.WriteNumber(TimestampName, Math.Round(timestamp.ToUnixTimeMilliseconds() / 1000.0, 3));
-        writer.WriteEndObject();
-    }
-
-    private static void WriteBytes(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
-    {
-        writer.WriteStartArray(name);
-        foreach (var b in bytes) writer.WriteNumberValue(b);
-        writer.WriteEndArray();
-    }
+        bool withDataSlip = false) =>
+        PacketJson.Write(output, data, interfaceName, timestamp, integerTimestamp, dataSlip, withDataSlip);
 
     /// <summary>
     /// Reads a packet body. Missing <c>data</c>, bytes outside 0..255 or broken JSON make it malformed, and so does a
     /// body that other readers could read otherwise: one of our fields twice (the first wins in some libraries, the last
     /// in others), or anything but whitespace after the object. Other fields are optional and unknown fields are ignored.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage? message, out string error)
+    public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage message, out string error)
     {
-        message = null;
+        message = default;
+        if (PacketJson.TryReadPlain(json, out var plainData, out var plainName, out var plainTimestamp, out var plainSlip))
+        {
+            message = new PacketMessage(plainData, plainName, plainTimestamp, plainSlip);
+            error = "";
+            return true;
+        }
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
@@ -119,16 +103,6 @@ public sealed record PacketMessage(byte[] Data, string? InterfaceName, double? T
             error = $"malformed JSON: {e.Message}";
             return false;
         }
-    }
-
-    [Flags]
-    private enum Field
-    {
-        None = 0,
-        Data = 1,
-        DataSlip = 2,
-        InterfaceName = 4,
-        Timestamp = 8,
     }
 
     /// <summary>Which of our fields the reader's property name is (none: one we ignore, duplicates too).</summary>
