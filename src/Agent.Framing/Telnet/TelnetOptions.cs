@@ -7,8 +7,8 @@ namespace Agent.Framing.Telnet;
 /// </summary>
 public sealed class TelnetOptions
 {
-    private readonly HashSet<byte> _local;
-    private readonly HashSet<byte> _remote;
+    private readonly byte[] _local;
+    private readonly byte[] _remote;
     private readonly Dictionary<byte, Side> _localState = [];
     private readonly Dictionary<byte, Side> _remoteState = [];
 
@@ -16,8 +16,8 @@ public sealed class TelnetOptions
     /// <param name="remote">Options this side wants the peer to enable (answers WILL with DO), and asks for at start.</param>
     public TelnetOptions(IEnumerable<byte> local, IEnumerable<byte> remote)
     {
-        _local = [.. local];
-        _remote = [.. remote];
+        _local = [.. local.Distinct()];
+        _remote = [.. remote.Distinct()];
     }
 
     private enum Side
