@@ -2,7 +2,8 @@
 # two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
 # (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
 # Defines session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS, NODE.
-# SESSION_BIN=DIR uses the agent and firmware-sim already built there instead of publishing them.
+# SESSION_BIN=DIR uses the agent and firmware-sim already built there instead of publishing them;
+# SESSION_FIRMWARE_SIM=1 publishes firmware-sim without starting a mote (for scripts that start their own).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -31,7 +32,9 @@ session_start() {
     if [[ -z ${SESSION_BIN:-} ]]; then
         say "building the agent"
         dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
-        [[ ${SESSION_MOTE:-0} == 1 ]] && dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+        if [[ ${SESSION_MOTE:-0} == 1 || ${SESSION_FIRMWARE_SIM:-0} == 1 ]]; then
+            dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
+        fi
     fi
 
     say "starting a private RabbitMQ node on port $PORT"
