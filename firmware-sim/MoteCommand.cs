@@ -2,6 +2,7 @@ using System.CommandLine;
 using FirmwareSim.Ip;
 using FirmwareSim.OpenWsn;
 using FirmwareSim.Pty;
+using FirmwareSim.Tcp;
 
 namespace FirmwareSim;
 
@@ -10,11 +11,21 @@ public static class MoteCommand
 {
     public static RootCommand Create(TextWriter output, TextWriter error, TimeProvider time)
     {
-        var link = new Option<string>("--link", "-l")
+        var link = new Option<string?>("--link", "-l")
         {
             Description = "Path of the symbolic link to the mote's pseudo-terminal (what the agent opens), e.g. /tmp/mote0",
-            Required = true,
             HelpName = "PATH",
+        };
+        var listen = new Option<string?>("--listen")
+        {
+            Description = "Serve the mote over TCP instead of a pseudo-terminal, one client at a time: tcp://ADDRESS:PORT (raw, as FIT IoT-LAB's " +
+                "port 20000 or Cooja's serial socket) or rfc2217://ADDRESS:PORT (telnet with COM-PORT-OPTION, as ser2net's telnet mode); port 0: any free port",
+            HelpName = "URL",
+        };
+        var dropAfter = new Option<double?>("--drop-after")
+        {
+            Description = "With --listen: close each client's connection S seconds after it came (to test reconnects)",
+            HelpName = "S",
         };
         var framing = new Option<string?>("--framing")
         {
@@ -104,10 +115,10 @@ public static class MoteCommand
         };
 
         var root = new RootCommand("""
-            A simulated mote on a pseudo-terminal, for testing `agent serial` without hardware.
+            A simulated mote on a pseudo-terminal or on TCP, for testing `agent serial` without hardware.
 
-            It links a new /dev/pts/N at --link, speaks SLIP or HDLC at the given baud rate, and answers ICMPv6/ICMP echo
-            and UDP echo (port 7). With --payload ip it asks the host for a prefix (?P) until it gets one (!P).
+            It links a new /dev/pts/N at --link (or serves its UART at --listen, as a testbed does), speaks SLIP or HDLC at
+            the given baud rate, and answers ICMPv6/ICMP echo and UDP echo (port 7). With --payload ip it asks the host for a prefix (?P) until it gets one (!P).
             With --payload openwsn it is an OpenWSN mote that the host makes DAG root (R), with motes A, B, C, ...
             chained behind it that send DAOs and answer ping6 and UDP echo in the firmware's 6LoWPAN forms.
 
@@ -117,11 +128,13 @@ public static class MoteCommand
               firmware-sim --link /tmp/mote1 --payload 802154 --mac 14:15:92:cc:00:00:00:03
               firmware-sim --link /tmp/mote0 --garbage-every 5 --corrupt-every 7 --unplug-after 10 --replug-after 2
               firmware-sim --link /tmp/openwsn0 --payload openwsn --motes 4 --reboot-after 30
+              firmware-sim --listen tcp://127.0.0.1:20000 --payload openwsn --motes 4     (as an IoT-LAB node's port 20000)
+              firmware-sim --listen rfc2217://127.0.0.1:4001 --drop-after 10               (as ser2net in telnet mode, hanging up every 10 s)
             """);
         Option[] options =
         [
-            link, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter, textEvery, text, seed,
-            motes, daoPeriod, rebootAfter, noStatus, fragmentDaos,
+            link, listen, dropAfter, framing, payload, address, mac, ipv4Address, baud, garbageEvery, corruptEvery, unplugAfter, replugAfter,
+            textEvery, text, seed, motes, daoPeriod, rebootAfter, noStatus, fragmentDaos,
         ];
         foreach (var option in options) root.Options.Add(option);
 
@@ -134,7 +147,8 @@ public static class MoteCommand
                     result.GetValue(garbageEvery), result.GetValue(corruptEvery), result.GetValue(unplugAfter),
                     result.GetValue(replugAfter), result.GetValue(textEvery), result.GetValue(seed),
                     new OpenWsnArguments(result.GetValue(motes), result.GetValue(daoPeriod), result.GetValue(rebootAfter),
-                        result.GetValue(noStatus), result.GetValue(fragmentDaos))) with { Text = result.GetValue(text) };
+                        result.GetValue(noStatus), result.GetValue(fragmentDaos)),
+                    new NetworkArguments(result.GetValue(listen), result.GetValue(dropAfter))) with { Text = result.GetValue(text) };
                 var random = settings.Seed is { } s ? new Random(s) : new Random();
                 await new MoteSimulator(settings, new EventLog(output, time), time, random).RunAsync(cancellationToken);
                 return 0;
@@ -144,7 +158,7 @@ public static class MoteCommand
                 await error.WriteLineAsync($"firmware-sim: {e.Message}");
                 return 2;
             }
-            catch (PtyException e)
+            catch (Exception e) when (e is PtyException or ListenException)
             {
                 await error.WriteLineAsync($"firmware-sim: {e.Message}");
                 return 1;

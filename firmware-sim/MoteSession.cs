@@ -8,8 +8,9 @@ using FirmwareSim.Uart;
 namespace FirmwareSim;
 
 /// <summary>
-/// One mote from power-on to unplug: a fresh pseudo-terminal behind the link, a freshly booted stack, a reader
-/// thread that decodes what the agent writes, a paced transmitter, and a timer for what the mote says unasked.
+/// One mote from power-on to unplug: a fresh port (a pseudo-terminal behind the link, or a TCP listener), a freshly
+/// booted stack, a reader thread that decodes what the agent writes, a paced transmitter, and a timer for what the
+/// mote says unasked.
 /// </summary>
 public sealed class MoteSession : IDisposable
 {
@@ -17,9 +18,8 @@ public sealed class MoteSession : IDisposable
 
     private readonly object _gate = new(); // serialises the decoder, the stack, the encoder and the faults
     private readonly MoteSettings _settings;
-    private readonly DeviceLink _link;
     private readonly EventLog _log;
-    private readonly PseudoTerminal _pty;
+    private readonly IMotePort _port;
     private readonly IMoteStack _stack;
     private readonly IFrameDecoder _decoder;
     private readonly IFrameEncoder _encoder;
@@ -32,12 +32,11 @@ public sealed class MoteSession : IDisposable
     private long _decoderDrops;
     private bool _stopped;
 
-    private MoteSession(MoteSettings settings, DeviceLink link, EventLog log, TimeProvider time, Random random, PseudoTerminal pty)
+    private MoteSession(MoteSettings settings, EventLog log, TimeProvider time, Random random, IMotePort port)
     {
         _settings = settings;
-        _link = link;
         _log = log;
-        _pty = pty;
+        _port = port;
         _stack = settings.Payload switch
         {
             PayloadKind.Ip => new IpMoteStack(settings.Identity, settings.TextEvery, time, log, settings.Text),
@@ -51,7 +50,7 @@ public sealed class MoteSession : IDisposable
         _faults = new FaultInjector(settings.Framing, settings.GarbageEvery, settings.CorruptEvery, random,
             unknownFirstByteGarbage: settings.Payload == PayloadKind.Ip);
         _sink = new Sink(this);
-        _transmitter = new UartTransmitter(pty, settings.Baud, time);
+        _transmitter = new UartTransmitter(port, settings.Baud, time);
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "pty-reader" };
         _reader.Start();
         // An OpenWSN mote lives by 20 ms TSCH slots: its stack is polled once a slot, and each poll ends a slot.
@@ -59,21 +58,19 @@ public sealed class MoteSession : IDisposable
         _poller = time.CreateTimer(_ => PollStack(), null, TimeSpan.Zero, interval);
     }
 
-    public string DevicePath => _pty.DevicePath;
+    /// <summary>Where the host reaches it, for the start line.</summary>
+    public string PortDescription => _port.Description;
 
-    /// <summary>Plugs the mote in: makes the pseudo-terminal, points the link at it, boots the stack.</summary>
-    public static MoteSession Start(MoteSettings settings, DeviceLink link, EventLog log, TimeProvider time, Random random)
+    /// <summary>Plugs the mote in on <paramref name="port"/> (which it then owns) and boots the stack.</summary>
+    public static MoteSession Start(MoteSettings settings, IMotePort port, EventLog log, TimeProvider time, Random random)
     {
-        var pty = PseudoTerminal.Open(time);
         try
         {
-            link.PointAt(pty.DevicePath);
-            return new MoteSession(settings, link, log, time, random, pty);
+            return new MoteSession(settings, log, time, random, port);
         }
         catch
         {
-            link.Remove(pty.DevicePath);
-            pty.Dispose();
+            port.Dispose();
             throw;
         }
     }
@@ -86,11 +83,11 @@ public sealed class MoteSession : IDisposable
             var c = _stack.Counters;
             return $"{c.FramesReceived} frames in, {_faults.FramesSent} frames out, {c.EchoReplies} echo replies, {c.UdpEchoes} udp echoes, " +
                 $"{c.Ignored} ignored, {_decoderDrops} undecodable, {_faults.FramesCorrupted} corrupted and {_faults.GarbageBursts} garbage sent on purpose, " +
-                $"{_pty.DiscardedBytes} bytes unread by the host dropped, {_transmitter.Overflows} frames over the transmit queue";
+                $"{_port.DiscardedBytes} bytes unread by the host dropped, {_transmitter.Overflows} frames over the transmit queue";
         }
     }
 
-    /// <summary>Unplugs: stops the threads, closes both ends of the pseudo-terminal (the agent's reads fail) and removes the link.</summary>
+    /// <summary>Unplugs: stops the threads and closes the port (a pseudo-terminal's link goes, the agent's reads fail).</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -99,11 +96,10 @@ public sealed class MoteSession : IDisposable
             _stopped = true;
         }
         _poller.Dispose();
-        _pty.Interrupt();
+        _port.Interrupt();
         _reader.Join();
         _transmitter.Dispose();
-        _link.Remove(_pty.DevicePath);
-        _pty.Dispose();
+        _port.Dispose();
     }
 
     private void ReadLoop()
@@ -113,7 +109,7 @@ public sealed class MoteSession : IDisposable
         {
             while (true)
             {
-                var n = _pty.Read(buffer);
+                var n = _port.Read(buffer);
                 if (n == 0) return;
                 lock (_gate)
                 {

@@ -3,12 +3,16 @@ using System.Net;
 using System.Net.Sockets;
 using FirmwareSim.Ip;
 using FirmwareSim.OpenWsn;
+using FirmwareSim.Tcp;
 
 namespace FirmwareSim;
 
 /// <summary>Everything the command line decides, checked.</summary>
+/// <param name="Link">The pseudo-terminal's link (--link), or null when the mote is served over TCP.</param>
+/// <param name="Listen">Where the mote is served over TCP (--listen), or null on a pseudo-terminal.</param>
+/// <param name="DropAfter">With --listen: close each client's connection this long after it came.</param>
 public sealed record MoteSettings(
-    string Link,
+    string? Link,
     FramingKind Framing,
     PayloadKind Payload,
     MoteIdentity Identity,
@@ -19,7 +23,9 @@ public sealed record MoteSettings(
     TimeSpan ReplugAfter,
     TimeSpan TextEvery,
     int? Seed,
-    OpenWsnOptions OpenWsn)
+    OpenWsnOptions OpenWsn,
+    ListenAddress? Listen = null,
+    TimeSpan? DropAfter = null)
 {
     public static readonly TimeSpan DefaultReplugAfter = TimeSpan.FromSeconds(1);
 
@@ -29,13 +35,12 @@ public sealed record MoteSettings(
     /// <summary>Checks the raw option values; throws <see cref="UsageException"/> with one line saying what is wrong.</summary>
     /// <param name="framing">slip or hdlc; null for the payload's usual one (hdlc for openwsn, else slip).</param>
     /// <param name="openWsn">The --payload openwsn options as given (null when none was).</param>
+    /// <param name="network">--listen and --drop-after as given (null when neither was).</param>
     public static MoteSettings Parse(string? link, string? framing, string payload, string? address, string? mac, string? ipv4Address,
         int baud, int garbageEvery, int corruptEvery, double? unplugAfter, double? replugAfter, double textEvery, int? seed,
-        OpenWsnArguments? openWsn = null)
+        OpenWsnArguments? openWsn = null, NetworkArguments? network = null)
     {
-        if (string.IsNullOrWhiteSpace(link)) throw new UsageException("--link is required: the path at which to link the mote's device, e.g. /tmp/mote0");
-        var directory = Path.GetDirectoryName(Path.GetFullPath(link));
-        if (directory is not null && !Directory.Exists(directory)) throw new UsageException($"--link: directory {directory} does not exist");
+        var (listen, dropAfter) = ParsePort(link, network ?? new NetworkArguments(), unplugAfter);
 
         var payloadKind = payload switch
         {
@@ -91,7 +96,27 @@ public sealed record MoteSettings(
             replugAfter is { } r ? TimeSpan.FromSeconds(r) : DefaultReplugAfter,
             TimeSpan.FromSeconds(textEvery),
             seed,
-            openWsnOptions);
+            openWsnOptions,
+            listen,
+            dropAfter);
+    }
+
+    // The mote sits on a pseudo-terminal behind --link or behind a TCP listener (--listen): one of the two.
+    private static (ListenAddress? Listen, TimeSpan? DropAfter) ParsePort(string? link, NetworkArguments network, double? unplugAfter)
+    {
+        if (network.Listen is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(link)) throw new UsageException("--link and --listen do not go together: the mote is on a pseudo-terminal or on TCP");
+            if (unplugAfter is not null) throw new UsageException("--unplug-after needs --link; with --listen, --drop-after S closes the client's connection");
+            if (network.DropAfter is <= 0) throw new UsageException("--drop-after must be a number of seconds above 0");
+            return (ListenAddress.Parse(network.Listen), network.DropAfter is { } d ? TimeSpan.FromSeconds(d) : null);
+        }
+        if (network.DropAfter is not null) throw new UsageException("--drop-after needs --listen: it closes a TCP client's connection");
+        if (string.IsNullOrWhiteSpace(link))
+            throw new UsageException("--link PATH (a pseudo-terminal linked at PATH, e.g. /tmp/mote0) or --listen tcp://ADDRESS:PORT is required");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(link));
+        if (directory is not null && !Directory.Exists(directory)) throw new UsageException($"--link: directory {directory} does not exist");
+        return (null, null);
     }
 
     /// <summary>One line for the start banner.</summary>

@@ -1,17 +1,20 @@
 using FirmwareSim.Pty;
+using FirmwareSim.Tcp;
+using FirmwareSim.Uart;
 
 namespace FirmwareSim;
 
 /// <summary>
-/// Runs the mote until cancelled: plugs it in and, with --unplug-after, unplugs it once (the pseudo-terminal
-/// closes and the link disappears, as when a USB cable is pulled) and plugs a rebooted mote in on a new
-/// pseudo-terminal behind the same link --replug-after seconds later.
+/// Runs the mote until cancelled: plugs it in (on a pseudo-terminal behind --link, or behind a TCP listener with
+/// --listen) and, with --unplug-after, unplugs it once (the pseudo-terminal closes and the link disappears, as when a
+/// USB cable is pulled) and plugs a rebooted mote in on a new pseudo-terminal behind the same link --replug-after
+/// seconds later.
 /// </summary>
 public sealed class MoteSimulator(MoteSettings settings, EventLog log, TimeProvider time, Random random)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var link = new DeviceLink(settings.Link);
+        var link = settings.Link is { } path ? new DeviceLink(path) : null;
         var session = Plug(link, "mote on");
         try
         {
@@ -21,7 +24,7 @@ public sealed class MoteSimulator(MoteSettings settings, EventLog log, TimeProvi
                 var summary = session.Summary();
                 session.Dispose();
                 session = null;
-                log.Line($"unplugged: {link.Path} removed, pseudo-terminal closed ({summary}); replug in {settings.ReplugAfter.TotalSeconds:0.###} s");
+                log.Line($"unplugged: {link!.Path} removed, pseudo-terminal closed ({summary}); replug in {settings.ReplugAfter.TotalSeconds:0.###} s");
                 await Task.Delay(settings.ReplugAfter, time, cancellationToken);
                 session = Plug(link, "replugged: mote on");
             }
@@ -45,10 +48,13 @@ public sealed class MoteSimulator(MoteSettings settings, EventLog log, TimeProvi
         }
     }
 
-    private MoteSession Plug(DeviceLink link, string what)
+    private MoteSession Plug(DeviceLink? link, string what)
     {
-        var session = MoteSession.Start(settings, link, log, time, random);
-        log.Line($"{what} {session.DevicePath} (link {link.Path}), {settings.Describe()}");
+        IMotePort port = link is not null
+            ? LinkedPseudoTerminal.Open(link, time)
+            : TcpMotePort.Open(settings.Listen!, settings.DropAfter, settings.Baud, log, time);
+        var session = MoteSession.Start(settings, port, log, time, random);
+        log.Line($"{what} {session.PortDescription}, {settings.Describe()}");
         var identity = settings.Identity;
         if (settings.Payload == PayloadKind.OpenWsn)
         {

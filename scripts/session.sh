@@ -1,8 +1,9 @@
 # Sourced by demo.sh and bench/tunnel.sh: a local session of a private RabbitMQ node, our router,
 # two TUN agents (agent_1, agent_2) whose interfaces live in their own network namespaces, and
 # (with SESSION_MOTE=1) a simulated mote on a pseudo-terminal behind `agent serial` (agent_3).
-# Defines session_traps, session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS.
-# SESSION_AGENT and SESSION_SIM name executables already built (the tests' own) instead of publishing them here.
+# Defines session_traps, session_start and session_stop; sets AGENT, URL, NS1, NS2, OUT, MOTE_ADDRESS, NODE.
+# SESSION_AGENT and SESSION_SIM name executables already built (the tests' own) instead of publishing them here;
+# SESSION_FIRMWARE_SIM=1 builds firmware-sim without starting a mote (for scripts that start their own).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$(mktemp -d /tmp/agent-session.XXXXXX)
@@ -29,7 +30,7 @@ session_start() {
 
     say "building the agent"
     [[ -n ${SESSION_AGENT:-} ]] || dotnet publish "$ROOT/src/Agent.Cli" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
-    if [[ ${SESSION_MOTE:-0} == 1 && -z ${SESSION_SIM:-} ]]; then
+    if [[ ${SESSION_MOTE:-0} == 1 || ${SESSION_FIRMWARE_SIM:-0} == 1 ]] && [[ -z ${SESSION_SIM:-} ]]; then
         dotnet publish "$ROOT/firmware-sim" -c Release -o "$OUT/bin" -nologo -v quiet >/dev/null
     fi
 

@@ -21,8 +21,17 @@ public static class SerialCommand
     public static Command Create(GlobalOptions global, TimeProvider time)
     {
         var name = new Option<string>("--name", "-n") { Description = "Agent name, one routing-key word", Required = true };
-        var port = new Option<string?>("--port") { Description = $"Serial device, e.g. /dev/ttyUSB0 (default: ${PortVariable})", HelpName = "DEVICE" };
-        var baud = new Option<int?>("--baud") { Description = $"Baud rate (default: ${BaudVariable}, else 115200)", HelpName = "RATE" };
+        var port = new Option<string?>("--port")
+        {
+            Description = $"The mote's line: a serial device (/dev/ttyUSB0), tcp://HOST:PORT (raw TCP: FIT IoT-LAB, Cooja, ser2net raw) " +
+                $"or rfc2217://HOST:PORT (ser2net's telnet mode, which also sets the remote port) (default: ${PortVariable})",
+            HelpName = "PORT",
+        };
+        var baud = new Option<int?>("--baud")
+        {
+            Description = $"Baud rate of a device or of an rfc2217:// remote port; a tcp:// line runs at whatever the far end set (default: ${BaudVariable}, else 115200)",
+            HelpName = "RATE",
+        };
         var framing = new Option<string?>("--framing") { Description = "Frame delimiting on the line: slip (default) or hdlc (implied by --payload openwsn)" };
         framing.AcceptOnlyFromAmong("slip", "hdlc");
         var payload = new Option<string>("--payload")
@@ -31,7 +40,11 @@ public static class SerialCommand
             DefaultValueFactory = _ => "ip",
         };
         payload.AcceptOnlyFromAmong("ip", "802154", "openwsn");
-        var flow = new Option<string?>("--flow") { Description = "Flow control of our output: none (default), rtscts, or xonxoff (implied by --payload openwsn)" };
+        var flow = new Option<string?>("--flow")
+        {
+            Description = "Flow control of our output: none (default), rtscts (a device or rfc2217://), or xonxoff (implied by --payload openwsn; " +
+                "over TCP the agent itself holds its output between the mote's XOFF and XON)",
+        };
         flow.AcceptOnlyFromAmong("none", "rtscts", "xonxoff");
         var xonXoffEscape = new Option<bool>("--xonxoff-escape") { Description = "Undo the mote's XON/XOFF escaping (0x12 xx) on input, as OpenWSN motes send it" };
         var maxFrame = new Option<int?>("--max-frame") { Description = "Largest frame sent down the line (default 1500 for ip, 127 for 802154)", HelpName = "BYTES" };
@@ -42,13 +55,17 @@ public static class SerialCommand
         var force = AgentSession.ForceOption();
         var direct = AgentSession.DirectOption();
         var command = new Command("serial", """
-            Relay an embedded device on a UART (SLIP- or HDLC-framed IPv6, border-router style) to the session.
+            Relay an embedded device on a UART (SLIP- or HDLC-framed IPv6, border-router style) to the session: a serial
+            device, or a mote on a testbed reached over TCP (FIT IoT-LAB, Cooja's serial socket, ser2net).
 
             Examples:
               agent serial --port /dev/ttyUSB0 --baud 115200 --name agent_3 --url amqp://user:pass@broker/session
               agent serial --port /dev/ttyACM0 --name agent_4 --framing hdlc --flow rtscts
               agent serial --port /dev/ttyUSB1 --name agent_5 --payload 802154        (the original probe mode)
               agent serial --port /dev/ttyUSB0 --name agent_3 --payload openwsn       (an OpenWSN DAG root and its mesh)
+              agent serial --port tcp://m3-10:20000 --name agent_3 --payload openwsn  (FIT IoT-LAB, from the site's frontend)
+              agent serial --port tcp://127.0.0.1:60001 --name agent_4                (Cooja's Serial Socket (SERVER) on mote 1)
+              agent serial --port rfc2217://labhost:4001 --baud 115200 --name agent_5 (ser2net in telnet mode)
             """);
         foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host, force, direct })
             command.Options.Add(option);
@@ -58,6 +75,7 @@ public static class SerialCommand
             if (!AgentName.TryParse(result.GetValue(name), out var agentName, out var nameError)) throw new UsageException($"--name: {nameError}");
             var device = result.GetValue(port) ?? Environment.GetEnvironmentVariable(PortVariable);
             if (string.IsNullOrWhiteSpace(device)) throw new UsageException($"--port is required (or set {PortVariable})");
+            if (!LineAddress.TryParse(device, out var address, out var addressProblem)) throw new UsageException($"--port: {addressProblem}");
             var rate = result.GetValue(baud) ?? BaudFromEnvironment();
             if (rate <= 0) throw new UsageException("--baud must be a positive number");
             if (!AddressOptions.TryParse(result.GetValue(ipv6Prefix), result.GetValue(ipv6Host), null, out var addresses, out var addressError))
@@ -68,8 +86,10 @@ public static class SerialCommand
             // OpenWSN motes speak HDLC with an XON/XOFF sublayer and pause us with XOFF (PROTOCOL.md 8).
             if (openWsn && result.GetValue(framing) == "slip") throw new UsageException("--payload openwsn speaks HDLC; --framing slip cannot go with it");
             var lineFlow = result.GetValue(flow) ?? (openWsn ? "xonxoff" : "none");
+            if (lineFlow == "rtscts" && address.Transport == LineTransport.Tcp)
+                throw new UsageException("--flow rtscts needs a serial device or rfc2217:// (which sets it on the remote port): raw TCP has no modem lines");
             var options = new SerialOptions(
-                device,
+                address.Text,
                 rate,
                 result.GetValue(framing) == "hdlc" || openWsn ? SerialFraming.Hdlc : SerialFraming.Slip,
                 kind,
@@ -82,7 +102,12 @@ public static class SerialCommand
             var busOptions = global.Bus(result, $"agent serial {agentName}");
             var statsInterval = global.Stats(result);
 
-            var line = new DeviceLine(options.Port, options.Baud, options.Flow, log, time);
+            ISerialLine line = address.Transport switch
+            {
+                LineTransport.Device => new DeviceLine(options.Port, options.Baud, options.Flow, log, time),
+                LineTransport.Tcp => new TcpLine(address, comPort: null, options.Flow == Termios.Flow.XonXoff, log, time),
+                _ => new TcpLine(address, new ComPortSettings(options.Baud, options.Flow), options.Flow == Termios.Flow.XonXoff, log, time),
+            };
             await AgentSession.RunAsync(agentName.Value, busOptions, new AgentOptions(statsInterval, ShareName: result.GetValue(force), Direct: result.GetValue(direct)),
                 new SerialKind(agentName.Value, options, line, log, time, Random.Shared), log, time, cancellationToken);
         }));

@@ -4,6 +4,7 @@ using Agent.Connectors.Serial.Payloads;
 using Agent.Core.Connectors;
 using Agent.Core.Drops;
 using Agent.Framing;
+using Agent.Posix;
 
 namespace Agent.Connectors.Serial;
 
@@ -41,7 +42,10 @@ public sealed class SerialConnector : IConnector, IFrameSink, IMoteLink
             SerialFraming.Hdlc => ((IFrameDecoder)new HdlcDecoder(maxFrame), (IFrameEncoder)new HdlcEncoder()),
             _ => (new SlipDecoder(maxFrame), new SlipEncoder()),
         };
-        if (options.XonXoffEscape) _xonXoff = new XonXoffFilter();
+        // With XON/XOFF flow a device's kernel takes bare XON/XOFF out and holds our output (termios IXON); a TCP line
+        // has no kernel to do it, so the filter does it (without unescaping, unless asked) and tells the line.
+        if (options.XonXoffEscape || options.Flow == Termios.Flow.XonXoff) _xonXoff = new XonXoffFilter(unescape: options.XonXoffEscape);
+        if (_xonXoff is not null && options.Flow == Termios.Flow.XonXoff) _xonXoff.FlowChanged += line.FlowChanged;
     }
 
     public string Name => _line.Name;

@@ -5,7 +5,9 @@ namespace Agent.Framing;
 /// <summary>
 /// Undoes OpenWSN's XON/XOFF sublayer, mote to host only (PROTOCOL.md 8), before the HDLC decoder sees the bytes:
 /// <c>12 xx</c> becomes <c>xx XOR 10</c>, and bare XON (0x11) / XOFF (0x13) are taken out of the stream and
-/// reported instead. An escape at the end of a chunk applies to the first byte of the next.
+/// reported instead. An escape at the end of a chunk applies to the first byte of the next. Without unescaping it
+/// does what termios IXON does for a serial device, for a line that has no kernel to do it (TCP): bare XON and XOFF
+/// are taken out and reported, every other byte passes.
 /// </summary>
 public sealed class XonXoffFilter
 {
@@ -14,9 +16,14 @@ public sealed class XonXoffFilter
     private const byte Xoff = XonXoffEscaper.Xoff;
     private const byte EscapeMask = XonXoffEscaper.Mask;
 
-    private static readonly SearchValues<byte> Special = SearchValues.Create(Xon, Escape, Xoff);
+    private static readonly SearchValues<byte> EscapedSpecial = SearchValues.Create(Xon, Escape, Xoff);
+    private static readonly SearchValues<byte> FlowSpecial = SearchValues.Create(Xon, Xoff);
 
+    private readonly SearchValues<byte> _special;
     private bool _escaped;
+
+    /// <param name="unescape">Undo <c>12 xx</c> (OpenWSN); false: only take out and report bare XON/XOFF.</param>
+    public XonXoffFilter(bool unescape = true) => _special = unescape ? EscapedSpecial : FlowSpecial;
 
     /// <summary>Raised when the mote's flow state changes: true on XON (it may be sent to), false on XOFF (pause).</summary>
     public event Action<bool>? FlowChanged;
@@ -47,7 +54,7 @@ public sealed class XonXoffFilter
         while (true)
         {
             // Copy the run up to the next special byte in one go.
-            var i = input.IndexOfAny(Special);
+            var i = input.IndexOfAny(_special);
             if (i < 0)
             {
                 input.CopyTo(output[n..]);

@@ -129,6 +129,19 @@ public class XonXoffFilterTests
     }
 
     [Fact]
+    public void Without_unescaping_it_takes_out_and_reports_only_bare_xon_and_xoff_as_termios_ixon_does()
+    {
+        var filter = new XonXoffFilter(unescape: false);
+        var flow = new List<bool>();
+        filter.FlowChanged += flow.Add;
+        var data = Convert.FromHexString("411201134212031142");
+        var n = filter.Filter(data, data);
+        Assert.Equal("411201421203" + "42", Convert.ToHexStringLower(data.AsSpan(0, n)));
+        Assert.Equal([false, true], flow);
+        Assert.Equal(1, filter.XoffCount);
+    }
+
+    [Fact]
     public void Filters_in_place()
     {
         var data = Convert.FromHexString("11411201431213441202");

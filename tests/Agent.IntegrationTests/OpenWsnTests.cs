@@ -30,16 +30,19 @@ public sealed class OpenWsnTests(BrokerFixture broker)
         }
     }
 
-    private async Task<Session> StartAsync(string name, params string[] meshOptions)
+    private Task<Session> StartAsync(string name, params string[] meshOptions) => StartAsync(name, overTcp: false, meshOptions);
+
+    /// <param name="overTcp">Serve the mesh's root over TCP (firmware-sim --listen) and have the agent connect to it, as on FIT IoT-LAB.</param>
+    private async Task<Session> StartAsync(string name, bool overTcp, params string[] meshOptions)
     {
         var url = await broker.CreateSessionAsync($"openwsn-{name}-{Environment.ProcessId}");
         var ns = await Netns.CreateAsync($"agt-w{name}");
-        var link = $"/tmp/agent-mesh-{name}-{Environment.ProcessId}";
+        var port = overTcp ? $"tcp://127.0.0.1:{new TestPorts().Next()}" : $"/tmp/agent-mesh-{name}-{Environment.ProcessId}";
         var router = AgentProcess.Start("router", "router", "--url", url);
         await router.WaitForLineAsync("Routing");
-        var mesh = AgentProcess.StartMote("mesh", ["--link", link, "--payload", "openwsn", "--motes", "4", .. meshOptions]);
-        await mesh.WaitForLineAsync(Regex.Escape(link));
-        var agent3 = AgentProcess.Start("agent_3", "serial", "--url", url, "--name", "agent_3", "--port", link, "--payload", "openwsn");
+        var mesh = AgentProcess.StartMote("mesh", [overTcp ? "--listen" : "--link", port, "--payload", "openwsn", "--motes", "4", .. meshOptions]);
+        await mesh.WaitForLineAsync(Regex.Escape(port));
+        var agent3 = AgentProcess.Start("agent_3", "serial", "--url", url, "--name", "agent_3", "--port", port, "--payload", "openwsn");
         var agent1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns.Name);
         await agent1.WaitForLineAsync(@"Interface tun\d+ is up");
         await agent3.WaitForLineAsync(meshOptions.Contains("--no-status") ? "answered the serial echo probe" : "found OpenWSN mote 14-15-92-cc-00-00-00-01",
@@ -78,6 +81,21 @@ public sealed class OpenWsnTests(BrokerFixture broker)
         var mesh = session.Agent3.Lines.Last(l => l.Contains("Mesh of agent_3"));
         Assert.Matches(@"[1-9]\d* reassembled", mesh);
         Assert.Contains("3 routes", mesh);
+    }
+
+    [Fact]
+    public async Task Over_tcp_the_mote_three_hops_away_answers_fragmented_pings()
+    {
+        await using var session = await StartAsync("tcp", overTcp: true);
+        await WaitForRoutesAsync(session.Ns);
+        Assert.True(await RepliesAsync(session.Ns, MoteC) >= 6, "mote C (3 hops, default size: fragmented both ways) over tcp://");
+
+        var (exit, _) = await session.Agent3.StopAsync();
+        Assert.Equal(0, exit);
+        var mesh = session.Agent3.Lines.Last(l => l.Contains("Mesh of agent_3"));
+        Assert.Matches(@"[1-9]\d* reassembled", mesh);
+        Assert.Contains("3 routes", mesh);
+        Assert.Contains(session.Agent3.Lines, l => l.Contains("Connected to tcp://127.0.0.1:"));
     }
 
     [Fact]

@@ -13,15 +13,17 @@ public sealed class SerialTests(BrokerFixture broker)
 {
     private static string LinkPath(string what) => $"/tmp/agent-mote-{what}-{Environment.ProcessId}";
 
-    private static async Task<(int Sent, int Received)> PingAsync(Netns from, string address, int count = 10)
+    /// <param name="pattern">ping -p: the payload's fill bytes in hex (ff: every byte 0xFF, the telnet escape).</param>
+    internal static async Task<(int Sent, int Received)> PingAsync(Netns from, string address, int count = 10, string? pattern = null)
     {
-        var result = await from.ExecAsync(TimeSpan.FromSeconds(90), "ping", "-6", "-c", $"{count}", "-i", "0.3", "-W", "3", address);
+        string[] fill = pattern is null ? [] : ["-p", pattern];
+        var result = await from.ExecAsync(TimeSpan.FromSeconds(90), "ping", ["-6", "-c", $"{count}", "-i", "0.3", "-W", "3", .. fill, address]);
         var match = Regex.Match(result.StandardOutput, @"(\d+) packets transmitted, (\d+) received");
         Assert.True(match.Success, result.ToString());
         return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
     }
 
-    private static void AssertMostReplies((int Sent, int Received) ping, string what) =>
+    internal static void AssertMostReplies((int Sent, int Received) ping, string what) =>
         Assert.True(ping.Received >= ping.Sent * 8 / 10, $"{what}: {ping.Received} of {ping.Sent} replies");
 
     [Theory]
@@ -154,7 +156,7 @@ public sealed class SerialTests(BrokerFixture broker)
             backend.Received.Count(r => r.Key == "fromAgent.agent_3.802154.serial.started") > before);
     }
 
-    private static async Task<bool> WaitForCountAsync(AgentProcess process, string pattern, int count, TimeSpan timeout)
+    internal static async Task<bool> WaitForCountAsync(AgentProcess process, string pattern, int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)

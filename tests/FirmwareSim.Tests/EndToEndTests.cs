@@ -12,9 +12,9 @@ public class EndToEndTests
 
     private static bool IsEchoReply6(byte[] frame) => frame.Length >= 48 && frame[0] >> 4 == 6 && frame[6] == 58 && frame[40] == 129;
 
-    private static async Task<byte[]> PingAsync(SerialLink link, IPAddress destination, ushort sequence)
+    internal static async Task<byte[]> PingAsync(SerialLink link, IPAddress destination, ushort sequence)
     {
-        var request = EchoRequest6(Host6, destination, 0x5151, sequence, [.. "firmware-sim"u8, 0xC0, 0xDB, 0x7E, 0x7D, 0x0D, 0x0A, 0x11, 0x13]);
+        var request = EchoRequest6(Host6, destination, 0x5151, sequence, [.. "firmware-sim"u8, 0xC0, 0xDB, 0x7E, 0x7D, 0x0D, 0x0A, 0x11, 0x13, 0xFF]);
         await link.SendAsync(request);
         var reply = await link.ReceiveAsync(f => IsEchoReply6(f) && Word(f, 46) == sequence, Timeout);
         Assert.Equal(destination, Source6(reply));

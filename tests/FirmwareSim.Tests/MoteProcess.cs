@@ -12,6 +12,11 @@ internal sealed partial class MoteProcess : IDisposable
     private readonly List<string> _seen = [];
 
     public MoteProcess(params string[] arguments)
+        : this(link: true, arguments)
+    {
+    }
+
+    private MoteProcess(bool link, string[] arguments)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("firmware-sim-test-").FullName;
         Link = Path.Combine(Directory, "mote0");
@@ -21,7 +26,7 @@ internal sealed partial class MoteProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["--link", Link, .. arguments]) start.ArgumentList.Add(argument);
+        foreach (var argument in link ? ["--link", Link, .. arguments] : arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start) ?? throw new InvalidOperationException("firmware-sim did not start");
         _process.OutputDataReceived += (_, e) =>
         {
@@ -33,6 +38,18 @@ internal sealed partial class MoteProcess : IDisposable
         };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>The mote served over TCP: <paramref name="arguments"/> say --listen (port 0: see <see cref="WaitForPortAsync"/>).</summary>
+    public static MoteProcess Serving(params string[] arguments) => new(link: false, arguments);
+
+    /// <summary>Waits for the start line of a mote served over TCP and returns the port it listens on.</summary>
+    public async Task<int> WaitForPortAsync(TimeSpan timeout)
+    {
+        var line = await WaitForLineAsync("mote on ", timeout);
+        var match = System.Text.RegularExpressions.Regex.Match(line, @"mote on \w+://[^ ]+:(\d+) ");
+        Assert.True(match.Success, line);
+        return int.Parse(match.Groups[1].Value);
     }
 
     public string Directory { get; }

@@ -4,10 +4,11 @@ using Agent.Framing;
 
 namespace FirmwareSim.Tests;
 
-/// <summary>The host's side of the mote's serial line, through System.IO.Ports as the agent opens it.</summary>
+/// <summary>The host's side of the mote's serial line, through System.IO.Ports as the agent opens it, or a TCP stream.</summary>
 internal sealed class SerialLink : IDisposable
 {
-    private readonly SerialPort _port;
+    private readonly IDisposable _port;
+    private readonly Stream _stream;
     private readonly IFrameEncoder _encoder;
     private readonly IFrameDecoder _decoder;
     private readonly FrameCollector _sink = new();
@@ -17,14 +18,32 @@ internal sealed class SerialLink : IDisposable
 
     /// <param name="xonXoff">Undo OpenWSN's XON/XOFF sublayer before the decoder (mote to host only).</param>
     public SerialLink(string path, FramingKind framing, bool xonXoff = false)
+        : this(OpenPort(path), framing, xonXoff)
     {
+    }
+
+    /// <summary>Over a stream (a TCP connection to the mote), which the link then owns.</summary>
+    public SerialLink(Stream stream, FramingKind framing, bool xonXoff = false)
+        : this((stream, stream), framing, xonXoff)
+    {
+    }
+
+    private SerialLink((Stream Stream, IDisposable Owner) port, FramingKind framing, bool xonXoff)
+    {
+        _port = port.Owner;
+        _stream = port.Stream;
         _xonXoff = xonXoff ? new XonXoffFilter() : null;
-        // DTR and RTS stay off: setting them on a pseudo-terminal throws (STACK.md).
-        _port = new SerialPort(path, 115200) { DtrEnable = false, RtsEnable = false, Handshake = Handshake.None };
-        _port.Open();
         (_encoder, _decoder) = framing == FramingKind.Slip
             ? ((IFrameEncoder)new SlipEncoder(), (IFrameDecoder)new SlipDecoder())
             : (new HdlcEncoder(), new HdlcDecoder());
+    }
+
+    private static (Stream, IDisposable) OpenPort(string path)
+    {
+        // DTR and RTS stay off: setting them on a pseudo-terminal throws (STACK.md).
+        var port = new SerialPort(path, 115200) { DtrEnable = false, RtsEnable = false, Handshake = Handshake.None };
+        port.Open();
+        return (port.BaseStream, port);
     }
 
     /// <summary>Bare XOFF bytes seen (with an XON/XOFF link).</summary>
@@ -35,8 +54,8 @@ internal sealed class SerialLink : IDisposable
 
     public async Task SendAsync(byte[] payload)
     {
-        await _port.BaseStream.WriteAsync(FrameStreams.Encode(_encoder, payload));
-        await _port.BaseStream.FlushAsync();
+        await _stream.WriteAsync(FrameStreams.Encode(_encoder, payload));
+        await _stream.FlushAsync();
     }
 
     /// <summary>The next frame (skipping those that do not match) within the timeout.</summary>
@@ -53,7 +72,7 @@ internal sealed class SerialLink : IDisposable
             int n;
             try
             {
-                n = await _port.BaseStream.ReadAsync(_buffer, cts.Token);
+                n = await _stream.ReadAsync(_buffer, cts.Token);
             }
             catch (OperationCanceledException)
             {
@@ -72,7 +91,7 @@ internal sealed class SerialLink : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            while (await _port.BaseStream.ReadAsync(_buffer, cts.Token) > 0)
+            while (await _stream.ReadAsync(_buffer, cts.Token) > 0)
             {
             }
             return true;

@@ -1,6 +1,7 @@
 using System.Net;
 using FirmwareSim.Ip;
 using FirmwareSim.OpenWsn;
+using FirmwareSim.Tcp;
 
 namespace FirmwareSim.Tests;
 
@@ -72,6 +73,39 @@ public class SettingsTests
             "link" => Parse(link: value),
             _ => Parse(payload: "802154", ipv4: "10.2.0.3"),
         });
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    private static MoteSettings ParseNetwork(string? listen, double? dropAfter = null, string? link = null, double? unplug = null) =>
+        MoteSettings.Parse(link, "slip", "ip", null, null, null, 115200, 0, 0, unplug, null, 5, null, null, new NetworkArguments(listen, dropAfter));
+
+    [Fact]
+    public void Listen_serves_over_tcp_or_rfc2217_with_an_optional_drop()
+    {
+        var raw = ParseNetwork("tcp://127.0.0.1:26001");
+        Assert.Null(raw.Link);
+        Assert.Equal(new ListenAddress(new IPEndPoint(IPAddress.Loopback, 26001), Telnet: false), raw.Listen);
+        Assert.Null(raw.DropAfter);
+        var telnet = ParseNetwork("rfc2217://[::]:0", dropAfter: 2.5);
+        Assert.Equal(new ListenAddress(new IPEndPoint(IPAddress.IPv6Any, 0), Telnet: true), telnet.Listen);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), telnet.DropAfter);
+        Assert.Equal("rfc2217://[::]:4001", telnet.Listen!.ToString(4001));
+        Assert.Equal("tcp://127.0.0.1:26001", ParseNetwork("tcp://localhost:26001").Listen!.ToString());
+    }
+
+    [Theory]
+    [InlineData(null, null, null, null, "--link PATH")]
+    [InlineData("tcp://127.0.0.1:26001", null, "/tmp/mote0", null, "do not go together")]
+    [InlineData("tcp://127.0.0.1:26001", null, null, 3.0, "--unplug-after needs --link")]
+    [InlineData(null, 3.0, "/tmp/mote0", null, "--drop-after needs --listen")]
+    [InlineData("tcp://127.0.0.1:26001", 0.0, null, null, "--drop-after must be")]
+    [InlineData("udp://127.0.0.1:26001", null, null, null, "is not tcp://ADDRESS:PORT")]
+    [InlineData("tcp://127.0.0.1", null, null, null, "needs a port")]
+    [InlineData("tcp://motehost:26001", null, null, null, "is not an IP address")]
+    public void Bad_listen_options_give_one_line(string? listen, double? dropAfter, string? link, double? unplug, string problem)
+    {
+        var e = Assert.Throws<UsageException>(() => ParseNetwork(listen, dropAfter, link, unplug));
+        Assert.Contains(problem, e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 

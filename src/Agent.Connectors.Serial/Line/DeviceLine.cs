@@ -100,4 +100,9 @@ public sealed class DeviceLine : ISerialLine
             }
         }
     }
+
+    /// <summary>The kernel does XON/XOFF for a device (termios IXON): it holds our writes and takes the bytes out.</summary>
+    public void FlowChanged(bool resumed)
+    {
+    }
 }

@@ -3,8 +3,8 @@ using Agent.Core.Drops;
 namespace Agent.Connectors.Serial.Line;
 
 /// <summary>
-/// A byte stream to a mote that can go away and come back: a serial device (and next, a TCP stream). The framing and
-/// payload above it cannot tell which.
+/// A byte stream to a mote that can go away and come back: a serial device or a TCP stream. The framing and payload
+/// above it cannot tell which.
 /// </summary>
 public interface ISerialLine
 {
@@ -22,4 +22,10 @@ public interface ISerialLine
 
     /// <summary>Writes bytes; null when written, else why not (the line is absent, or stayed paused too long).</summary>
     Drop? Write(ReadOnlySpan<byte> bytes);
+
+    /// <summary>
+    /// The mote said XOFF (<paramref name="resumed"/> false) or XON (true), with <c>--flow xonxoff</c>. A device's kernel
+    /// already holds our output (termios IXON) and never shows us those bytes; a line without one holds its writes.
+    /// </summary>
+    void FlowChanged(bool resumed);
 }

@@ -9,6 +9,7 @@ using Agent.Core.Drops;
 using Agent.Core.Protocol;
 using Agent.Core.Relay;
 using Agent.Framing;
+using Agent.Posix;
 using Agent.Testing;
 
 namespace Agent.Connectors.Serial.Tests.Agents;
@@ -41,9 +42,10 @@ public sealed class SerialAgentTests : IAsyncLifetime
         _packetLog.Dispose();
     }
 
-    private async Task StartAsync(SerialPayload payload = SerialPayload.Ip, SerialFraming framing = SerialFraming.Slip, bool direct = false)
+    private async Task StartAsync(SerialPayload payload = SerialPayload.Ip, SerialFraming framing = SerialFraming.Slip,
+        Termios.Flow flow = Termios.Flow.None, bool xonXoffEscape = false, bool direct = false)
     {
-        var options = new SerialOptions("/dev/memory0", 115200, framing, payload);
+        var options = new SerialOptions("/dev/memory0", 115200, framing, payload, flow, xonXoffEscape);
         var name = AgentName.Parse(Name);
         var kind = new SerialKind(name, options, _line, _log, TimeProvider.System, new Random(3));
         var agent = new SessionAgent(name, kind, _bus, new AgentOptions(TimeSpan.Zero, Direct: direct), _counters, _packetLog, _log, TimeProvider.System);
@@ -84,6 +86,30 @@ public sealed class SerialAgentTests : IAsyncLifetime
         await _bus.DeliverAsync("toAgent.agent_3.ip.tun.start", """{"name": "agent_3"}"""u8.ToArray());
         await _bus.WaitForAsync("fromAgent.agent_3.ip.tun.started", count: 2);
         Assert.Equal(1, _counters.UpPackets);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task With_xon_xoff_flow_the_motes_xoff_and_xon_are_taken_out_of_the_stream_and_told_to_the_line(bool escaped)
+    {
+        await StartAsync(framing: SerialFraming.Hdlc, flow: Termios.Flow.XonXoff, xonXoffEscape: escaped);
+        _line.Plug();
+        var frame = FrameStreams.Encode(new HdlcEncoder(), Ipv6("bbbb::3", "bbbb::1"));
+        _line.Feed([.. frame[..9], XonXoffEscaper.Xoff, .. frame[9..20], XonXoffEscaper.Xon, .. frame[20..]]);
+        var up = Json(await _bus.WaitForAsync("fromAgent.agent_3.ip.tun.packet.raw"));
+        Assert.Equal(Ipv6("bbbb::3", "bbbb::1").Select(b => (int)b), up["data"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal([false, true], _line.Flow);
+    }
+
+    [Fact]
+    public async Task Without_xon_xoff_flow_the_line_is_never_told_of_a_pause()
+    {
+        await StartAsync(framing: SerialFraming.Hdlc, xonXoffEscape: true);
+        _line.Plug();
+        _line.Feed([XonXoffEscaper.Xoff, .. FrameStreams.Encode(new HdlcEncoder(), Ipv6("bbbb::3", "bbbb::1"))]);
+        await _bus.WaitForAsync("fromAgent.agent_3.ip.tun.packet.raw");
+        Assert.Empty(_line.Flow);
     }
 
     [Fact]

@@ -56,6 +56,11 @@ internal sealed class MemoryLine : ISerialLine
         }
     }
 
+    /// <summary>Flow changes the connector reported (XON true, XOFF false); a memory line holds no writes for them.</summary>
+    public ConcurrentQueue<bool> Flow { get; } = new();
+
+    public void FlowChanged(bool resumed) => Flow.Enqueue(resumed);
+
     public Drop? Write(ReadOnlySpan<byte> bytes)
     {
         if (!_plugged) return new Drop(DropReason.DeviceAbsent, $"{Name} is not plugged in");

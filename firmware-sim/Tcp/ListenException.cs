@@ -1,0 +1,4 @@
+namespace FirmwareSim.Tcp;
+
+/// <summary>The TCP port could not be listened on; the message says what to do.</summary>
+public sealed class ListenException(string message) : IOException(message);
