@@ -51,7 +51,8 @@ public sealed class AgentFaultTests(BrokerFixture broker)
         await using var agent = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns.Name);
         await agent.WaitForLineAsync(@"Interface tun\d+ is up");
         agent.Signal(1);
-        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        // Generous: on a loaded machine the stop path runs cold (JIT) at a fraction of a core.
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(agent.Lines, l => l.Contains("Stopped agent_1: up", StringComparison.Ordinal));
         await backend.WaitForAsync("testingtool.component.shutdown");
     }
@@ -64,7 +65,8 @@ public sealed class AgentFaultTests(BrokerFixture broker)
         await agent.WaitForLineAsync("unreachable");
         var (exit, took) = await agent.StopAsync();
         Assert.Equal(0, exit);
-        Assert.True(took < TimeSpan.FromSeconds(2), $"stopping took {took}");
+        // It does not wait out the 60 s connect timeout.
+        Assert.True(took < AgentProcess.QuickStop, $"stopping took {took}");
         Assert.DoesNotContain(agent.Lines, l => l.Contains("unexpected failure", StringComparison.Ordinal));
     }
 
