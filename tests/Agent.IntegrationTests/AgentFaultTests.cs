@@ -48,7 +48,11 @@ public sealed class AgentFaultTests(BrokerFixture broker)
         var url = await broker.CreateSessionAsync($"hup-{Environment.ProcessId}");
         await using var ns = await Netns.CreateAsync("agt-hup");
         await using var backend = await BusClient.ConnectAsync(url, "testingtool.component.shutdown");
-        await using var agent = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns.Name);
+        // With SIGHUP at its default disposition: a test run under nohup would hand its SIG_IGN down, and an agent
+        // started by nohup rightly keeps ignoring hangups (.NET leaves an ignored SIGHUP ignored).
+        await using var agent = AgentProcess.Start("agent_1",
+            ["--default-signal=HUP", AgentProcess.ExecutablePath, "tun", "--url", url, "--name", "agent_1", "--netns", ns.Name],
+            new Dictionary<string, string>(), program: "env");
         await agent.WaitForLineAsync(@"Interface tun\d+ is up");
         agent.Signal(1);
         // Generous: on a loaded machine the stop path runs cold (JIT) at a fraction of a core.
