@@ -34,6 +34,14 @@ public static class RouterCommand
             DefaultValueFactory = _ => RouterOptions.DefaultSharedQueue,
             HelpName = "NAME",
         };
+        var queueType = new Option<string>("--queue-type")
+        {
+            Description = "classic: the shared packet queue lives on one node and goes with the last replica; quorum: it is replicated over the " +
+                          "cluster's nodes (durable, survives the loss of a node, removed a minute after the last replica). Default: quorum when " +
+                          "more than one --url is given, else classic. Every replica of a session must use the same",
+            HelpName = "classic|quorum",
+        };
+        queueType.AcceptOnlyFromAmong("classic", "quorum");
         var noTestingTool = new Option<bool>("--no-tt")
         {
             Description = "Send agent_TT (the testing tool's observer) no copies of the session's packets",
@@ -57,8 +65,10 @@ public static class RouterCommand
               agent router --url amqp://user:pass@broker/session --nodes agent_1,agent_2 --mode hub
               agent router --url amqp://user:pass@broker/session --link agent_1,agent_2 --link agent_2,agent_3
               agent router --url amqp://user:pass@broker/session --no-tt        (no testing tool in this session)
+              agent router --url amqp://user:pass@node1/session --url amqp://user:pass@node2/session --url amqp://user:pass@node3/session
+                                                                               (a cluster: the packet queue is a quorum queue)
             """);
-        foreach (var option in new Option[] { nodes, mode, links, queue, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
+        foreach (var option in new Option[] { nodes, mode, links, queue, queueType, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "router", token, async (log, cancellationToken) =>
         {
             var seeds = Names(result.GetValue(nodes), "--nodes");
@@ -73,6 +83,7 @@ public static class RouterCommand
             if (options.ForgetAfter is { TotalSeconds: <= 0 }) throw new UsageException("--forget-after must be a positive number of seconds");
             if (options.MaxAgents < 1) throw new UsageException("--max-agents must be at least 1");
             var busOptions = global.Bus(result, "agent router");
+            options = options with { ReplicatedQueue = (result.GetValue(queueType) ?? (busOptions.Nodes.All.Count > 1 ? "quorum" : "classic")) == "quorum" };
             var statsInterval = global.Stats(result);
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
             using var packetLog = new PacketLog(log, time);
