@@ -158,7 +158,8 @@ public sealed class GlobalOptions
             : LogEventLevel.Information;
         return new LoggerConfiguration()
             .MinimumLevel.Is(level)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}")
+            // Session: "[vhost] " on the lines of a router that serves several sessions, nothing otherwise.
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Session:l}{Message:lj}{NewLine}{Exception}")
             .CreateLogger();
     }
 

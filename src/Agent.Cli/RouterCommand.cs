@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Agent.Core.Bus;
 using Agent.Core.Protocol;
-using Agent.Core.Relay;
 using Agent.Core.Routing;
-using Agent.Core.Stats;
 
 namespace Agent.Cli;
 
@@ -42,6 +40,12 @@ public static class RouterCommand
             HelpName = "classic|quorum",
         };
         queueType.AcceptOnlyFromAmong("classic", "quorum");
+        var vhosts = new Option<string[]>("--vhost")
+        {
+            Description = "Route this session (vhost) of the --url broker instead of the URL's own; repeat it to route several sessions from one " +
+                          "process, one connection each",
+            HelpName = "VHOST",
+        };
         var noTestingTool = new Option<bool>("--no-tt")
         {
             Description = "Send agent_TT (the testing tool's observer) no copies of the session's packets",
@@ -67,8 +71,9 @@ public static class RouterCommand
               agent router --url amqp://user:pass@broker/session --no-tt        (no testing tool in this session)
               agent router --url amqp://user:pass@node1/session --url amqp://user:pass@node2/session --url amqp://user:pass@node3/session
                                                                                (a cluster: the packet queue is a quorum queue)
+              agent router --url amqp://user:pass@broker/ --vhost session1 --vhost session2    (two sessions, one process)
             """);
-        foreach (var option in new Option[] { nodes, mode, links, queue, queueType, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
+        foreach (var option in new Option[] { nodes, mode, links, queue, queueType, vhosts, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "router", token, async (log, cancellationToken) =>
         {
             var seeds = Names(result.GetValue(nodes), "--nodes");
@@ -84,25 +89,12 @@ public static class RouterCommand
             if (options.MaxAgents < 1) throw new UsageException("--max-agents must be at least 1");
             var busOptions = global.Bus(result, "agent router");
             options = options with { ReplicatedQueue = (result.GetValue(queueType) ?? (busOptions.Nodes.All.Count > 1 ? "quorum" : "classic")) == "quorum" };
-            var statsInterval = global.Stats(result);
-            await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
-            using var packetLog = new PacketLog(log, time);
-            var router = new PacketRouter(bus, options, log, packetLog, time);
-            var replica = $"{Environment.MachineName}:{Environment.ProcessId}";
-            var started = time.GetTimestamp();
-            var stats = new RouterStatsPublisher(() => router.Stats(replica, time.GetElapsedTime(started)), bus, statsInterval, log, time);
-            // The publisher stops when the router does; the router's outcome (an error included) is the outcome.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var publishing = stats.RunAsync(stop.Token);
-            try
-            {
-                await router.RunAsync(cancellationToken);
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                await publishing;
-            }
+            var vhostList = (result.GetValue(vhosts) ?? []).Distinct().ToList();
+            if (vhostList.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--vhost needs a name");
+            List<(string?, BusOptions)> sessions = vhostList.Count == 0
+                ? [(null, busOptions)]
+                : [.. vhostList.Select(v => ((string?)v, busOptions.ForVhost(v)))];
+            await RouterSessions.RunAsync(sessions, options, global.Stats(result), log, time, cancellationToken);
         }));
         return command;
     }

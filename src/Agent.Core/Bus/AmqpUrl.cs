@@ -75,6 +75,9 @@ public sealed record AmqpUrl
         return true;
     }
 
+    /// <summary>The same URL for another session of the broker.</summary>
+    public AmqpUrl WithVhost(string vhost) => new(new UriBuilder(Address) { Path = "/" + Uri.EscapeDataString(vhost) }.Uri, Heartbeat);
+
     public static AmqpUrl Parse(string text) =>
         TryParse(text, out var url, out var error) ? url! : throw new FormatException(error);
 

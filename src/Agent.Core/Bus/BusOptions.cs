@@ -26,6 +26,9 @@ public sealed record BusOptions(AmqpUrl Url, string Exchange, TimeSpan ConnectTi
     /// <summary>Try <see cref="Nodes"/> in a new random order on every connect, so that many clients spread over the cluster.</summary>
     public bool ShuffleNodes { get; init; }
 
+    /// <summary>The same broker and settings for another session (vhost) on it.</summary>
+    public BusOptions ForVhost(string vhost) => this with { Url = Url.WithVhost(vhost), Nodes = Nodes.WithVhost(vhost) };
+
     /// <summary>What the user must hear about how the broker is reached (an unchecked certificate, a URL file others can read), logged before connecting.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -21,6 +21,9 @@ public sealed partial class SessionUrls
 
     public static SessionUrls Of(AmqpUrl url) => new([url]);
 
+    /// <summary>The same nodes, for another session (vhost).</summary>
+    public SessionUrls WithVhost(string vhost) => new([.. All.Select(u => u.WithVhost(vhost))]);
+
     /// <summary>Parses each text, itself a URL or URLs separated by commas. The error names the URL at fault by its position, never its password.</summary>
     public static bool TryParse(IEnumerable<string> texts, out SessionUrls? urls, out string error)
     {

@@ -41,6 +41,14 @@ public sealed class SessionUrlsTests
     }
 
     [Fact]
+    public void Another_session_on_the_same_nodes_keeps_hosts_and_credentials()
+    {
+        var urls = Parse("amqp://u:p@n1:5001/s,amqp://u:p@n2/s");
+        Assert.Equal(["amqp://u:p@n1:5001/s%202", "amqp://u:p@n2/s%202"], urls.WithVhost("s 2").All.Select(u => u.Address.AbsoluteUri));
+        Assert.Equal("amqp://u:p@n1:5001/%2F", urls.WithVhost("/").First.Address.AbsoluteUri);
+    }
+
+    [Fact]
     public void Tls_urls_default_to_port_5671() => Assert.Equal(5671, Parse("amqps://u:p@n1/s").First.Port);
 
     [Theory]
