@@ -84,10 +84,10 @@ public sealed partial class ClusterTests(ClusterFixture cluster, ITestOutputHelp
         public int Lost => Sent - Replies.Count;
     }
 
-    /// <summary>Pings bbbb::2 every 50 ms for 10 s from agent_1's namespace and kills node <paramref name="node"/> 2 s in.</summary>
+    /// <summary>Pings bbbb::2 every 50 ms for 8 s from agent_1's namespace and kills node <paramref name="node"/> 2 s in.</summary>
     private async Task<PingRun> PingThroughKillAsync(Netns ns, int node)
     {
-        var pinging = ns.ExecAsync(TimeSpan.FromSeconds(60), "ping", "-6", "-D", "-c", "200", "-i", "0.05", "-W", "2", "bbbb::2");
+        var pinging = ns.ExecAsync(TimeSpan.FromSeconds(60), "ping", "-6", "-D", "-c", "160", "-i", "0.05", "-W", "2", "bbbb::2");
         await Task.Delay(2000);
         var killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         cluster.Kill(node);
