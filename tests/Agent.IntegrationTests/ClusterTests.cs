@@ -32,6 +32,22 @@ public sealed partial class ClusterTests(ClusterFixture cluster, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_replica_that_finds_the_shared_queue_declared_the_other_way_stops_with_one_line()
+    {
+        string[] queue = ["--queue", "mismatch.packets"];
+        await using var quorum = AgentProcess.Start("quorum replica", ["router", .. queue, .. Urls(0, 1)], new Dictionary<string, string>());
+        await quorum.WaitForLineAsync("quorum queue mismatch.packets");
+        await using var classic = AgentProcess.Start("classic replica", ["router", .. queue, "--queue-type", "classic", .. Urls(1)],
+            new Dictionary<string, string>());
+
+        Assert.Equal(1, await classic.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        var line = Assert.Single(classic.Lines, l => l.StartsWith("stderr: "));
+        Assert.Contains("the shared queue mismatch.packets exists already, not as the classic queue asked for", line);
+        Assert.Contains("give every replica the same --queue-type", line);
+        Assert.False(quorum.HasExited);
+    }
+
+    [Fact]
     public async Task Pings_cross_a_cluster_and_resume_within_5_s_after_the_quorum_leader_and_then_an_agents_node_are_killed()
     {
         await using var ns1 = await Netns.CreateAsync("clu-a1");
