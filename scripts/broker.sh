@@ -267,7 +267,10 @@ cmd_revive() {
     dir=$(node_dir "$node")
     [[ -f $dir/env ]] || die "node '$node' was never started here (no $dir/env)"
     [[ -f $dir/pid ]] && pid=$(tr -dc '0-9' <"$dir/pid")
-    [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null || die "node $node is running (pid $pid)"
+    if [[ -n $pid ]]; then   # a node just killed may take a moment to be gone
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        ! kill -0 "$pid" 2>/dev/null || die "node $node is running (pid $pid)"
+    fi
     local t0=$SECONDS
     rm -f -- "$dir/pid"
     run_rabbit "$node" rabbitmq-server -detached >>"$dir/log/startup.log" 2>&1 </dev/null || die "rabbitmq-server failed to start node $node"

@@ -62,7 +62,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public void Kill(int i)
     {
         var pid = int.Parse(File.ReadAllText($"/tmp/agent-broker-{Node(i)}/pid").Trim());
-        Process.GetProcessById(pid).Kill();
+        using var node = Process.GetProcessById(pid);
+        node.Kill();
     }
 
     /// <summary>Starts a killed node again; it rejoins the cluster by itself.</summary>
