@@ -70,6 +70,7 @@ public sealed class GlobalOptions
     {
         Description = "text (for people) or json (compact JSON, one event per line, for log shippers)",
         DefaultValueFactory = _ => Cli.LogFormat.Text,
+        HelpName = "text|json",
         Recursive = true,
     };
 
@@ -110,6 +111,8 @@ public sealed class GlobalOptions
 
     public void AddTo(Command root)
     {
+        LogFormat.CompletionSources.Clear();
+        LogFormat.CompletionSources.Add("text", "json");
         root.Options.Add(StatsInterval);
         root.Options.Add(Url);
         root.Options.Add(UrlFile);
