@@ -68,8 +68,8 @@ public sealed class GlobalOptions
 
     public Option<LogFormat> LogFormat { get; } = new("--log-format")
     {
-        Description = "text (for people) or json (compact JSON, one event per line, for log shippers)",
-        DefaultValueFactory = _ => Cli.LogFormat.Text,
+        // No DefaultValueFactory: help would show the member's name (Text); unset is the first member, text.
+        Description = "text (for people; the default) or json (compact JSON, one event per line, for log shippers)",
         HelpName = "text|json",
         Recursive = true,
     };
