@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Agent.Cli.Doctor;
 
 namespace Agent.Cli;
 
@@ -18,6 +19,7 @@ public static class AgentCommand
               agent capture --url amqp://user:pass@broker/session --write session.pcapng
               agent status --url amqp://user:pass@broker/session --watch
               agent status --url amqps://user:pass@broker/session --tls-ca session-ca.pem
+              agent doctor --url amqp://user:pass@broker/session --port /dev/ttyUSB0 --name agent_3
             """);
         global.AddTo(root);
         root.Subcommands.Add(TunCommand.Create(global, time));
@@ -25,6 +27,7 @@ public static class AgentCommand
         root.Subcommands.Add(RouterCommand.Create(global, time));
         root.Subcommands.Add(CaptureCommand.Create(global, time));
         root.Subcommands.Add(StatusCommand.Create(global, time));
+        root.Subcommands.Add(DoctorCommand.Create(global));
         return root;
     }
 }

@@ -12,7 +12,7 @@ public static class CaptureCommand
     {
         var write = new Option<string?>("--write", "-w")
         {
-            Description = "Write every packet to this file: .pcapng (one interface per agent, named after it) or .pcap (raw IP; 802.15.4 frames go to NAME.802154.pcap)",
+            Description = "Write every packet to this file: .pcapng (one interface per agent, named after it) or .pcap (raw IP; 802.15.4 frames go to NAME.802154.pcap); - for pcapng on stdout, each packet flushed as it arrives (logs go to stderr)",
             HelpName = "PATH",
         };
         var rotateSize = new Option<double?>("--rotate-size")
@@ -41,6 +41,8 @@ public static class CaptureCommand
               agent capture --url amqp://user:pass@broker/session --write session.pcapng
               agent capture --url amqp://user:pass@broker/session --write session.pcap --rotate-size 100 --rotate-count 10
               agent capture --url amqp://user:pass@broker/session --serve          (stands in for the ioppytest sniffer)
+              agent capture --url amqp://user:pass@broker/session -w - | wireshark -k -i -          (live in Wireshark)
+              agent capture --url amqp://user:pass@broker/session -w - | tshark -r -
             """);
         foreach (var option in new Option[] { write, rotateSize, rotatePackets, rotateCount, serve })
             command.Options.Add(option);
@@ -54,12 +56,15 @@ public static class CaptureCommand
             if (path is null && rotation.Rotates) throw new UsageException("--rotate-size and --rotate-packets need --write PATH");
             var busOptions = global.Bus(result, "agent capture");
 
-            using var files = path is null ? null : OpenFiles(path, rotation);
+            using var stdout = path == StdoutCaptureStore.Path ? new StdoutCaptureStore() : null;
+            using var files = path is null ? null : stdout is null ? OpenFiles(path, rotation) : OpenStdout(stdout, rotation);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stdout?.Closed ?? CancellationToken.None);
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
             using var packetLog = new PacketLog(log, time);
             var sniffer = serving ? new SnifferService(bus, log) : null;
-            await new PacketCapture(bus, files, sniffer, log, packetLog, time).RunAsync(cancellationToken);
-        }));
+            using var onClosed = stdout is null ? default : stdout.Closed.Register(() => log.Information("stdout closed (its reader went away): stopping"));
+            await new PacketCapture(bus, files, sniffer, log, packetLog, time).RunAsync(stop.Token);
+        }, stdoutIsData: result.GetValue(write) == StdoutCaptureStore.Path));
         return command;
     }
 
@@ -71,6 +76,17 @@ public static class CaptureCommand
         var policy = new RotationPolicy(megabytes is { } mb ? Math.Max(1, (long)(mb * 1_000_000)) : null, packets, count);
         if (count is not null && !policy.Rotates) throw new UsageException("--rotate-count needs --rotate-size or --rotate-packets (otherwise there is only one file)");
         return policy;
+    }
+
+    /// <summary>pcapng on stdout, which must be a pipe or a file, not the terminal.</summary>
+    private static CaptureFileSet OpenStdout(StdoutCaptureStore stdout, RotationPolicy rotation)
+    {
+        if (rotation.Rotates) throw new UsageException("--write -: stdout cannot rotate; drop --rotate-size and --rotate-packets");
+        if (!Console.IsOutputRedirected)
+            throw new UsageException("--write -: stdout is a terminal; pipe it into a reader: agent capture -w - | tshark -r -");
+        var files = new CaptureFileSet(StdoutCaptureStore.Path, CaptureFormat.PcapNg, rotation, stdout);
+        files.Open();
+        return files;
     }
 
     /// <summary>Checks the path and opens the first file now, so that a wrong path is one line before any connection.</summary>

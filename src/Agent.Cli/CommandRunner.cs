@@ -15,8 +15,9 @@ namespace Agent.Cli;
 public static class CommandRunner
 {
     /// <param name="token">Cancelled by SIGINT and SIGTERM; SIGHUP (the terminal closed) cancels the body too.</param>
+    /// <param name="stdoutIsData">stdout carries the command's data (<c>capture -w -</c>): logs go to stderr, no banner.</param>
     public static async Task<int> RunAsync(GlobalOptions global, ParseResult result, string subcommand, CancellationToken token,
-        Func<ILogger, CancellationToken, Task> body)
+        Func<ILogger, CancellationToken, Task> body, bool stdoutIsData = false)
     {
         ILogger? log = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -27,8 +28,8 @@ public static class CommandRunner
         });
         try
         {
-            log = global.Logger(result);
-            global.Banner(result, subcommand);
+            log = global.Log(result, consoleIsStderr: stdoutIsData).CreateLogger();
+            if (!stdoutIsData) global.Banner(result, subcommand);
             await body(log, stop.Token);
             return 0;
         }

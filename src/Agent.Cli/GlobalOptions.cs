@@ -64,9 +64,27 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
-    public Option<bool> Verbose { get; } = new("--verbose", "-v")
+    /// <summary>How often -v was given: 1 logs message bodies, 2 (-vv) every packet with its hex dump.</summary>
+    public Option<int> Verbose { get; } = new("--verbose", "-v")
     {
-        Description = "Log message bodies too (debug level)",
+        Description = "Log message bodies too (debug level); -vv: every packet, each with a hex dump that Wireshark's text2pcap reads",
+        Arity = ArgumentArity.Zero,
+        CustomParser = argument => argument.Parent is System.CommandLine.Parsing.OptionResult option ? option.IdentifierTokenCount : 0,
+        Recursive = true,
+    };
+
+    public Option<LogFormat> LogFormat { get; } = new("--log-format")
+    {
+        // No DefaultValueFactory: help would show the member's name (Text); unset is the first member, text.
+        Description = "text (for people; the default) or json (compact JSON, one event per line, for log shippers)",
+        HelpName = "text|json",
+        Recursive = true,
+    };
+
+    public Option<string?> LogFile { get; } = new("--log-file")
+    {
+        Description = $"Log into this file, rolling over to FILE_001 ... at {LogSettings.FileSizeLimit / 1_000_000} MB and keeping {LogSettings.FilesKept} files; the console then shows warnings and errors only",
+        HelpName = "FILE",
         Recursive = true,
     };
 
@@ -100,6 +118,8 @@ public sealed class GlobalOptions
 
     public void AddTo(Command root)
     {
+        LogFormat.CompletionSources.Clear();
+        LogFormat.CompletionSources.Add("text", "json");
         root.Options.Add(StatsInterval);
         root.Options.Add(Url);
         root.Options.Add(UrlFile);
@@ -111,6 +131,8 @@ public sealed class GlobalOptions
         root.Options.Add(Exchange);
         root.Options.Add(Verbose);
         root.Options.Add(Quiet);
+        root.Options.Add(LogFormat);
+        root.Options.Add(LogFile);
         root.Options.Add(NoBanner);
         root.Options.Add(ConnectTimeout);
     }
@@ -151,16 +173,17 @@ public sealed class GlobalOptions
             ? TimeSpan.FromSeconds(seconds)
             : throw new UsageException("--stats-interval must be zero or a positive number of seconds");
 
-    public ILogger Logger(ParseResult result)
+    /// <summary>The log asked for on the command line; <paramref name="consoleIsStderr"/> when stdout carries data (<c>capture -w -</c>).</summary>
+    public LogSettings Log(ParseResult result, bool consoleIsStderr = false)
     {
-        var level = result.GetValue(Verbose) ? LogEventLevel.Debug
-            : result.GetValue(Quiet) ? LogEventLevel.Warning
-            : LogEventLevel.Information;
-        return new LoggerConfiguration()
-            .MinimumLevel.Is(level)
-            // Session: "[vhost] " on the lines of a router that serves several sessions, nothing otherwise.
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Session:l}{Message:lj}{NewLine}{Exception}")
-            .CreateLogger();
+        var file = result.GetValue(LogFile);
+        if (file is not null)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            if (!Directory.Exists(directory)) throw new UsageException($"--log-file {file}: directory {directory} does not exist");
+            if (Directory.Exists(file)) throw new UsageException($"--log-file {file}: is a directory");
+        }
+        return new LogSettings(result.GetValue(Verbose), result.GetValue(Quiet), result.GetValue(LogFormat), file, consoleIsStderr);
     }
 
     public void Banner(ParseResult result, string subcommand)

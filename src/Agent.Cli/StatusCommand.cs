@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Serilog;
-using Serilog.Events;
 using Agent.Core.Bus;
 using Agent.Core.Stats;
 
@@ -46,11 +45,7 @@ public static class StatusCommand
             var busOptions = global.Bus(result, "agent status");
 
             // stdout is for the table: the bus logs warnings (and with -v, everything) to stderr.
-            using var busLog = new LoggerConfiguration()
-                .MinimumLevel.Is(result.GetValue(global.Verbose) ? LogEventLevel.Debug : LogEventLevel.Warning)
-                .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}",
-                    standardErrorFromLevel: LogEventLevel.Verbose)
-                .CreateLogger();
+            using var busLog = (global.Log(result, consoleIsStderr: true) with { Quiet = true }).CreateLogger();
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, busLog, time, cancellationToken);
             var status = new SessionStatus(time);
             await bus.SubscribeAsync(SessionStatus.BindingKeys, (key, body, _) =>

@@ -7,7 +7,8 @@ namespace Agent.Core.Relay;
 
 /// <summary>
 /// Per-packet log lines, rate-limited: at most <c>linesPerSecond</c> lines a second, then one summary line a second,
-/// so that a flood never turns into a log flood.
+/// so that a flood never turns into a log flood. At verbose level (<c>-vv</c>) every packet is logged, each with its
+/// <see cref="HexDump"/> for <c>text2pcap</c>, without a limit: that level is asked for to see them all.
 /// </summary>
 public sealed class PacketLog : IDisposable
 {
@@ -30,6 +31,11 @@ public sealed class PacketLog : IDisposable
     /// <summary>One moved packet: direction, running count, size and a one-line decode; the JSON body at debug level.</summary>
     public void Packet(string direction, long count, ReadOnlySpan<byte> packet, ReadOnlySpan<byte> body = default)
     {
+        if (_log.IsEnabled(LogEventLevel.Verbose))
+        {
+            Dump(direction, count, packet);
+            return;
+        }
         if (!_log.IsEnabled(LogEventLevel.Information) || !TakeLine()) return;
         if (_log.IsEnabled(LogEventLevel.Debug) && !body.IsEmpty)
             _log.Debug("{Direction} #{Count} {Length} B {Packet} body {Body}", direction, count, packet.Length, IpPacket.Describe(packet), System.Text.Encoding.UTF8.GetString(body));
@@ -40,9 +46,14 @@ public sealed class PacketLog : IDisposable
     /// <summary>One packet the router forwarded: <c>agent_1 -> 2 agents #12 ...</c>, the label made only when the line is written.</summary>
     public void Routed(string from, int copies, long count, ReadOnlySpan<byte> packet)
     {
-        if (!_log.IsEnabled(LogEventLevel.Information) || !TakeLine()) return;
-        _log.Information("{Direction} #{Count} {Length} B {Packet}", $"{from} -> {copies} agents", count, packet.Length, IpPacket.Describe(packet));
+        if (_log.IsEnabled(LogEventLevel.Verbose)) Dump($"{from} -> {copies} agents", count, packet);
+        else if (_log.IsEnabled(LogEventLevel.Information) && TakeLine())
+            _log.Information("{Direction} #{Count} {Length} B {Packet}", $"{from} -> {copies} agents", count, packet.Length, IpPacket.Describe(packet));
     }
+
+    /// <summary>The packet's line followed by its hex dump, every packet (<c>-vv</c>).</summary>
+    private void Dump(string direction, long count, ReadOnlySpan<byte> packet) =>
+        _log.Verbose("{Direction} #{Count} {Length} B {Packet}\n{Hex}", direction, count, packet.Length, IpPacket.Describe(packet), HexDump.Text2Pcap(packet));
 
     /// <summary>One dropped message or frame, with where it came from and why; a quiet drop is logged at debug level.</summary>
     public void Dropped(string source, Drop drop)

@@ -43,4 +43,21 @@ public sealed class PacketLogTests
         packetLog.Packet("up", 1, SamplePackets.EchoRequestV6, """{"data": [96]}"""u8);
         Assert.Contains("""{"data": [96]}""", sink.Lines.Single());
     }
+
+    [Fact]
+    public void Very_verbose_logs_every_packet_with_its_hex_dump_beyond_the_limit()
+    {
+        var time = new FakeTimeProvider();
+        var (log, sink) = CollectingSink.Logger(LogEventLevel.Verbose);
+        using var packetLog = new PacketLog(log, time, linesPerSecond: 2);
+        for (var i = 1; i <= 5; i++) packetLog.Packet("up", i, SamplePackets.EchoRequestV6);
+        packetLog.Routed("agent_1", 1, 6, SamplePackets.EchoRequestV6);
+        Assert.Equal(6, sink.Lines.Count);
+        var lines = sink.Lines[0].Split('\n');
+        Assert.StartsWith("up #1 ", lines[0]);
+        Assert.Equal(HexDump.Text2Pcap(SamplePackets.EchoRequestV6), string.Join('\n', lines[1..]));
+        Assert.StartsWith("agent_1 -> 1 agents #6 ", sink.Lines[5]);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(6, sink.Lines.Count); // nothing was suppressed
+    }
 }
