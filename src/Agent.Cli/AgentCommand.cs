@@ -18,6 +18,7 @@ public static class AgentCommand
               agent capture --url amqp://user:pass@broker/session --write session.pcapng
               agent status --url amqp://user:pass@broker/session --watch
               agent status --url amqps://user:pass@broker/session --tls-ca session-ca.pem
+              agent dashboard --url amqp://user:pass@broker/session --listen 127.0.0.1:8080
             """);
         global.AddTo(root);
         root.Subcommands.Add(TunCommand.Create(global, time));
@@ -25,6 +26,7 @@ public static class AgentCommand
         root.Subcommands.Add(RouterCommand.Create(global, time));
         root.Subcommands.Add(CaptureCommand.Create(global, time));
         root.Subcommands.Add(StatusCommand.Create(global, time));
+        root.Subcommands.Add(DashboardCommand.Create(global, time));
         return root;
     }
 }
