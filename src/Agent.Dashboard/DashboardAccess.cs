@@ -7,13 +7,16 @@ namespace Agent.Dashboard;
 /// <summary>
 /// Where the dashboard listens and who may look: loopback by default; any other address only with a token, which a
 /// request carries in its URL (<c>?token=</c>, as a browser's address bar and EventSource can) or in a header
-/// (<c>Authorization: Bearer</c> or <c>X-Dashboard-Token</c>, for scripts).
+/// (<c>Authorization: Bearer</c> or <c>X-Dashboard-Token</c>, for scripts). A page opened with the token in its URL
+/// gets it as a cookie too (HttpOnly, SameSite=Strict), so that its scripts and styles load without it in their URLs.
 /// </summary>
 public sealed class DashboardAccess
 {
     public const string DefaultListen = "127.0.0.1:8080";
 
     public const string TokenHeader = "X-Dashboard-Token";
+
+    public const string TokenCookie = "agent_dashboard_token";
 
     private readonly byte[]? _token;
 
@@ -47,11 +50,12 @@ public sealed class DashboardAccess
     }
 
     /// <summary>Whether a request may see the dashboard: always without a token, else with the same token.</summary>
-    public bool Allows(string? queryToken, string? headerToken, string? authorization)
+    public bool Allows(string? queryToken, string? headerToken, string? authorization, string? cookie = null)
     {
         if (_token is null) return true;
         var given = queryToken ?? headerToken
-            ?? (authorization is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a["Bearer ".Length..].Trim() : null);
+            ?? (authorization is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a["Bearer ".Length..].Trim() : null)
+            ?? cookie;
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
     }
 

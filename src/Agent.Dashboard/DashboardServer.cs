@@ -38,9 +38,15 @@ public sealed class DashboardServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (access.Allows(request.Query["token"].FirstOrDefault(), request.Headers[DashboardAccess.TokenHeader].FirstOrDefault(),
-                    request.Headers.Authorization.FirstOrDefault()))
+            var query = request.Query["token"].FirstOrDefault();
+            if (access.Allows(query, request.Headers[DashboardAccess.TokenHeader].FirstOrDefault(),
+                    request.Headers.Authorization.FirstOrDefault(), request.Cookies[DashboardAccess.TokenCookie]))
             {
+                if (query is not null && access.Token is not null)
+                {
+                    context.Response.Cookies.Append(DashboardAccess.TokenCookie, access.Token,
+                        new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+                }
                 context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:";
                 context.Response.Headers.XContentTypeOptions = "nosniff";
                 await next(context);

@@ -48,6 +48,8 @@ public sealed class DashboardAccessTests
         Assert.False(access.Allows(null, null, null));
         Assert.False(access.Allows("s3cret-tokeN", null, null));
         Assert.False(access.Allows(null, null, "Basic s3cret-token"));
+        Assert.True(access.Allows(null, null, null, cookie: "s3cret-token"));
+        Assert.False(access.Allows(null, null, null, cookie: "other-token"));
         Assert.Equal("http://127.0.0.1:8080/?token=s3cret-token", access.PageUrl(8080));
     }
 }

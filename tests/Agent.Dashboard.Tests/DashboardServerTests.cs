@@ -9,7 +9,7 @@ public sealed class DashboardServerTests : IAsyncLifetime
     private const string Token = "s3cret-token";
 
     private readonly SessionView _view = new(TimeSpan.FromMinutes(10), TimeProvider.System);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
     private DashboardServer? _server;
 
     private string Url(string path) => $"http://127.0.0.1:{_server!.Port}/{path}";
@@ -41,8 +41,16 @@ public sealed class DashboardServerTests : IAsyncLifetime
         Assert.Contains("<script src=\"app.js\"", await page.Content.ReadAsStringAsync());
         Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
 
+        // The page's own files come without the token in their URLs: the cookie the page got carries it.
+        var cookie = page.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("httponly", cookie);
+        Assert.Contains("samesite=strict", cookie);
         foreach (var path in new[] { "app.js", "style.css", "vendor/d3-hierarchy.min.js", "vendor/d3-hierarchy.LICENSE" })
-            Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(Url($"{path}?token={Token}"))).StatusCode);
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, Url(path));
+            request.Headers.Add("Cookie", cookie.Split(';')[0]);
+            Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(request)).StatusCode);
+        }
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync(Url($"nope.js?token={Token}"))).StatusCode);
     }
 

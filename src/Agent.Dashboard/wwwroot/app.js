@@ -86,38 +86,39 @@ function renderRouters(routers) {
 }
 
 // The mesh as a tree from its DAG root (d3-hierarchy's tidy layout); motes whose parents are not known hang under an
-// invisible node, so that a mesh still forming is drawn too.
+// invisible node (VIRTUAL: d3.stratify takes an empty id for none), so that a mesh still forming is drawn too.
+const VIRTUAL = '~';
 function meshTree(mesh) {
   const ids = new Set(mesh.motes.map(m => m.eui64));
-  const nodes = mesh.motes.map(m => ({ id: m.eui64, parent: m.parents.length && ids.has(m.parents[0]) ? m.parents[0] : '' }));
-  nodes.push({ id: '', parent: null });
+  const nodes = mesh.motes.map(m => ({ id: m.eui64, parent: m.parents.length && ids.has(m.parents[0]) ? m.parents[0] : VIRTUAL }));
+  nodes.push({ id: VIRTUAL, parent: null });
   let root;
   try {
     root = d3.stratify().id(d => d.id).parentId(d => d.parent)(nodes);
   } catch (e) { // a loop in the parents: draw every mote flat
-    root = d3.stratify().id(d => d.id).parentId(d => d.parent)(nodes.map(n => n.id === '' ? n : { id: n.id, parent: '' }));
+    root = d3.stratify().id(d => d.id).parentId(d => d.parent)(nodes.map(n => n.id === VIRTUAL ? n : { id: n.id, parent: VIRTUAL }));
   }
-  const motes = root.descendants().filter(n => n.id !== '');
+  const motes = root.descendants().filter(n => n.id !== VIRTUAL);
   if (motes.length === 0) return el('p', { class: 'note' }, 'no motes yet: they appear with their first DAO');
   d3.tree().nodeSize([100, 70])(root);
   const minX = Math.min(...motes.map(n => n.x)), maxX = Math.max(...motes.map(n => n.x));
-  const width = maxX - minX + 100, height = (root.height - 1) * 70 + 60;
+  const width = maxX - minX + 190, height = (root.height - 1) * 70 + 44;
   const svg = el('svg:svg', { class: 'tree', width, height, 'data-mesh': mesh.name });
-  const at = n => [n.x - minX + 50, (n.depth - 1) * 70 + 20];
+  const at = n => [n.x - minX + 30, (n.depth - 1) * 70 + 22];
   for (const link of root.links()) {
-    if (link.source.id === '') continue;
+    if (link.source.id === VIRTUAL) continue;
     const [x1, y1] = at(link.source), [x2, y2] = at(link.target);
     svg.appendChild(el('svg:line', { class: 'edge', x1, y1, x2, y2, 'data-from': link.target.id, 'data-to': link.source.id }));
   }
   const byId = new Map(mesh.motes.map(m => [m.eui64, m]));
   for (const node of root.descendants()) {
-    if (node.id === '') continue;
+    if (node.id === VIRTUAL) continue;
     const mote = byId.get(node.id), [x, y] = at(node);
     const isRoot = mote.eui64 === mesh.root;
     const circle = el('svg:circle', { class: 'mote' + (isRoot ? ' root' : ''), cx: x, cy: y, r: isRoot ? 16 : 12, 'data-eui64': mote.eui64 });
     circle.appendChild(el('svg:title', {}, `${mote.eui64}\n${mote.address}`));
     svg.appendChild(circle);
-    svg.appendChild(el('svg:text', { x, y: y + 28 }, mote.eui64.slice(-5) + (isRoot ? ' (root)' : mote.hops != null ? ` · ${mote.hops} hop${mote.hops === 1 ? '' : 's'}` : '')));
+    svg.appendChild(el('svg:text', { x: x + 20, y: y + 4 }, mote.eui64.slice(-5) + (isRoot ? ' (root)' : mote.hops != null ? ` · ${mote.hops} hop${mote.hops === 1 ? '' : 's'}` : '')));
   }
   return svg;
 }
@@ -180,10 +181,14 @@ const download = () => { $('download').href = withToken('capture.pcapng', { minu
 $('minutes').addEventListener('change', download);
 download();
 
+// Each part on its own: one that fails (an odd message) leaves the others live.
+function guarded(draw, part) {
+  try { draw(part); } catch (e) { console.error(draw.name, e); }
+}
 function render(state) {
-  renderAgents(state.agents);
-  renderRouters(state.routers);
-  renderMeshes(state.meshes);
+  guarded(renderAgents, state.agents);
+  guarded(renderRouters, state.routers);
+  guarded(renderMeshes, state.meshes);
   const ring = state.ring;
   $('ring').textContent = `${ring.packets} packets kept (last ${ring.keep_minutes} minutes)` + (ring.forgotten ? `, ${ring.forgotten} forgotten early (ring full)` : '');
 }
