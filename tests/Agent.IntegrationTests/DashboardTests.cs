@@ -101,6 +101,12 @@ public sealed class DashboardTests(BrokerFixture broker)
             File.Delete(file);
         }
 
+        // agent status reads the same mesh messages and prints the tree under the router.
+        await using var status = AgentProcess.Start("status", "status", "--url", url, "--wait", "3");
+        Assert.Equal(0, await status.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(status.Lines, l => l.StartsWith("Mesh of agent_3 (4 motes, 3 edges, root 14-15-92-cc-00-00-00-01)", StringComparison.Ordinal));
+        Assert.Contains(status.Lines, l => Regex.IsMatch(l, @"^  14-15-92-cc-00-00-00-04  bbbb::1415:92cc:0:4  3 hops  parent 14-15-92-cc-00-00-00-03  DAO \d+s ago$"));
+
         // Without its token (or the cookie the page got with it) the dashboard shows nothing.
         using var stranger = new HttpClient(new HttpClientHandler { UseCookies = false });
         Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync(page[..page.IndexOf('?')])).StatusCode);
