@@ -27,6 +27,11 @@ public static class DashboardCommand
             Description = "A secret the page's URL (?token=SECRET) or a header (Authorization: Bearer SECRET) must carry; needed to listen beyond loopback",
             HelpName = "SECRET",
         };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "Read the token from this file (its first line) instead of --token, so that it stays out of the process list; keep it chmod 600",
+            HelpName = "FILE",
+        };
         var keep = new Option<double>("--keep")
         {
             Description = "Minutes of packets kept in memory for the list and the pcapng download (also at most 200000 packets, 64 MB)",
@@ -40,17 +45,26 @@ public static class DashboardCommand
             Examples:
               agent dashboard --url amqp://user:pass@broker/session
               agent dashboard --url amqp://user:pass@broker/session --listen 127.0.0.1:9000 --keep 30
-              agent dashboard --url amqp://user:pass@broker/session --listen 0.0.0.0:8080 --token "$(openssl rand -hex 16)"
+              agent dashboard --url amqp://user:pass@broker/session --listen 0.0.0.0:8080 --token-file dashboard.token
+              (openssl rand -hex 16 > dashboard.token; chmod 600 dashboard.token; then open http://HOST:8080/?token=THAT)
             """);
         command.Options.Add(listen);
         command.Options.Add(token);
+        command.Options.Add(tokenFile);
         command.Options.Add(keep);
         command.SetAction((result, cancel) => CommandRunner.RunAsync(global, result, "dashboard", cancel, async (log, cancellationToken) =>
         {
+            var warnings = new List<string>();
+            var secret = (result.GetValue(token), result.GetValue(tokenFile)) switch
+            {
+                ({ }, { }) => throw new UsageException("give --token or --token-file, not both"),
+                (null, { } file) => SecretFile.ReadLine(file, "--token-file", "the token", warnings),
+                var (given, _) => given,
+            };
             DashboardAccess access;
             try
             {
-                access = DashboardAccess.Create(result.GetValue(listen)!, result.GetValue(token));
+                access = DashboardAccess.Create(result.GetValue(listen)!, secret);
             }
             catch (ArgumentException e)
             {
@@ -60,6 +74,7 @@ public static class DashboardCommand
             if (!(minutes > 0) || minutes > 24 * 60) throw new UsageException("--keep must be a number of minutes between 0 and 1440");
             var busOptions = global.Bus(result, "agent dashboard");
 
+            foreach (var warning in warnings) log.Warning("{Warning}", warning);
             await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
             var view = new SessionView(TimeSpan.FromMinutes(minutes), time);
             await bus.SubscribeAsync(SessionView.BindingKeys, (key, body, _) =>

@@ -116,7 +116,7 @@ public sealed class DashboardTests(BrokerFixture broker)
     }
 
     [Fact]
-    public async Task Listening_beyond_loopback_without_a_token_is_refused_in_one_line()
+    public async Task Listening_beyond_loopback_without_a_token_and_an_empty_token_file_are_refused_in_one_line()
     {
         await using var dashboard = AgentProcess.Start("dashboard", "dashboard", "--listen", "0.0.0.0:8080", "--url", "amqp://guest:guest@127.0.0.1:1/");
         var exit = await dashboard.WaitForExitAsync(TimeSpan.FromSeconds(60));
@@ -124,6 +124,19 @@ public sealed class DashboardTests(BrokerFixture broker)
         Assert.Equal(2, exit);
         var line = Assert.Single(dashboard.Lines);
         Assert.Equal("stderr: agent dashboard: --listen 0.0.0.0:8080 is reachable from other machines: give --token SECRET too (then open http://HOST:8080/?token=SECRET), or listen on 127.0.0.1", line);
+
+        var file = Path.Combine(Path.GetTempPath(), $"dashboard-{Environment.ProcessId}.token");
+        await File.WriteAllTextAsync(file, "\n");
+        try
+        {
+            await using var empty = AgentProcess.Start("dashboard", "dashboard", "--listen", "0.0.0.0:8080", "--token-file", file, "--url", "amqp://guest:guest@127.0.0.1:1/");
+            Assert.Equal(2, await empty.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal($"stderr: agent dashboard: --token-file: {file} is empty; write the token on its first line", Assert.Single(empty.Lines));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static async Task WaitForReplyAsync(Netns ns, string address)
