@@ -190,7 +190,8 @@ function render(state) {
   guarded(renderRouters, state.routers);
   guarded(renderMeshes, state.meshes);
   const ring = state.ring;
-  $('ring').textContent = `${ring.packets} packets kept (last ${ring.keep_minutes} minutes)` + (ring.forgotten ? `, ${ring.forgotten} forgotten early (ring full)` : '');
+  $('ring').textContent = `${ring.packets} packets kept (last ${ring.keep_minutes} minutes)` + (ring.forgotten ? `, ${ring.forgotten} forgotten early (ring full)` : '')
+    + (ring.unreadable ? `, ${ring.unreadable} packet messages unreadable` : '');
 }
 
 const events = new EventSource(withToken('events'));
