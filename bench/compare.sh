@@ -9,7 +9,8 @@
 # the repetitions and as a fraction of the ceiling's of the same run, and writes the same as JSON. Root needed.
 #
 #   sudo bench/compare.sh [--reps N] [--quick] [--configs ceiling,address,hub,direct] [--router-args "--no-tt"]
-#                         [--pings N] [--iperf-time S] [--steps N] [--cpu-time S] [--no-build] [--json FILE]
+#                         [--pings N] [--iperf-time S] [--steps N] [--cpu-time S] [--no-build] [--aot] [--json FILE]
+# --aot publishes the agent and the ceiling chain with Native AOT (dotnet publish -r linux-x64 -p:PublishAot=true) and runs those.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/bench/compare-lib.sh"
@@ -17,7 +18,7 @@ source "$ROOT/bench/compare-lib.sh"
 die() { printf 'compare.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '%s\n' "$*" >&2; }
 
-REPS=3 PINGS=1000 PING_INTERVAL=0.01 IPERF_TIME=3 SEARCH_STEPS=7 CPU_RATE=500 CPU_TIME=10 BUILD=1 QUICK=0
+REPS=3 PINGS=1000 PING_INTERVAL=0.01 IPERF_TIME=3 SEARCH_STEPS=7 CPU_RATE=500 CPU_TIME=10 BUILD=1 QUICK=0 AOT=0
 CONFIGS=ceiling,address,hub,direct ROUTER_ARGS="" JSON=""
 set_quick() { QUICK=1 REPS=1 PINGS=200 IPERF_TIME=1 SEARCH_STEPS=5 CPU_TIME=4; }
 need() { (( $1 >= 2 )) || die "$2 needs a value"; }
@@ -33,7 +34,8 @@ while (( $# > 0 )); do
         --cpu-time) need $# "$1"; CPU_TIME=$2; shift 2 ;;
         --json) need $# "$1"; JSON=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
-        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --aot) AOT=1; shift ;;
+        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -50,7 +52,16 @@ command -v ping >/dev/null 2>&1 || die "ping is missing; install it: apt-get ins
 
 AGENT=$ROOT/src/Agent.Cli/bin/Release/net10.0/agent
 CEILING=$ROOT/bench/Ceiling/bin/Release/net10.0/ceiling
-if (( BUILD )); then
+if (( AOT )); then
+    AGENT=$ROOT/bench/results/aot/agent CEILING=$ROOT/bench/results/aot/ceiling
+    if (( BUILD )); then
+        say "publishing the agent and the ceiling chain with Native AOT"
+        for project in src/Agent.Cli bench/Ceiling; do
+            dotnet publish "$ROOT/$project" -c Release -r linux-x64 -p:PublishAot=true -o "$ROOT/bench/results/aot" -nologo -v quiet \
+                >/dev/null || die "dotnet publish $project (Native AOT) failed"
+        done
+    fi
+elif (( BUILD )); then
     say "building the agent and the ceiling chain (Release)"
     for project in src/Agent.Cli bench/Ceiling; do
         dotnet build "$ROOT/$project" -c Release -nologo -v quiet >/dev/null || die "dotnet build $project failed"
@@ -183,7 +194,7 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 JSON=${JSON:-$ROOT/bench/results/compare-$STAMP.json}
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$ROOT" diff --quiet HEAD -- src bench 2>/dev/null || commit="$commit+changes"
-settings=$(printf '%s=%s;' time "$STAMP" commit "$commit" reps "$REPS" quick "$QUICK" configs "$CONFIGS" \
+settings=$(printf '%s=%s;' time "$STAMP" commit "$commit" reps "$REPS" quick "$QUICK" aot "$AOT" configs "$CONFIGS" \
     pings "$PINGS" ping_interval_s "$PING_INTERVAL" iperf_time_s "$IPERF_TIME" search_steps "$SEARCH_STEPS" \
     cpu_rate_pps "$CPU_RATE" cpu_time_s "$CPU_TIME" router_args "${ROUTER_ARGS:-none}" cores "$(nproc)" \
     load_before "$LOAD_BEFORE" load_after "$LOAD_AFTER" kernel "$(uname -r)" \

@@ -4,6 +4,11 @@
 #   scripts/broker.sh start NODE PORT [DIST_PORT] [TLS]   start NODE@localhost on AMQP port PORT
 #   scripts/broker.sh stop  NODE                          stop it and remove its directory
 #   scripts/broker.sh ctl   NODE ARGS...                  rabbitmqctl -n NODE@localhost ARGS...
+#   scripts/broker.sh cluster NAME N PORT                 start NAME-1..NAME-N on ports PORT..PORT+N-1
+#                                                         with one cookie and join them into one cluster
+#   scripts/broker.sh cluster-stop NAME N                 stop all N nodes and remove their directories
+#   scripts/broker.sh revive NODE                         start a killed node again from its directory
+#                                                         (a cluster node rejoins its cluster by itself)
 #
 # TLS (all of the first four together): also listen for amqps:// on a second port.
 #   --tls-port PORT --tls-ca FILE --tls-cert FILE --tls-key FILE   PEM files: the CA that signs
@@ -31,6 +36,9 @@ usage() {
 usage: scripts/broker.sh start NODE PORT [DIST_PORT] [--tls-port PORT --tls-ca FILE --tls-cert FILE --tls-key FILE [--tls-require-client-cert]]
        scripts/broker.sh stop NODE
        scripts/broker.sh ctl NODE ARGS...
+       scripts/broker.sh cluster NAME N PORT
+       scripts/broker.sh cluster-stop NAME N
+       scripts/broker.sh revive NODE
 EOF
     exit 2
 }
@@ -44,6 +52,8 @@ check_port() {
 }
 
 node_dir() { printf '/tmp/agent-broker-%s' "$1"; }
+
+new_cookie() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 # True when something accepts TCP connections on 127.0.0.1:PORT (no ss/netstat needed).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -137,8 +147,9 @@ ssl_options.verify = $verify
 ssl_options.fail_if_no_peer_cert = $fail
 EOF
     fi
-    # Our own cookie, written before anything starts, so server and rabbitmqctl agree on it.
-    (umask 077; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/.erlang.cookie")
+    # Our own cookie, written before anything starts, so server and rabbitmqctl agree on it; the
+    # nodes of a cluster share one (BROKER_COOKIE, set by `cluster`).
+    (umask 077; printf '%s' "${BROKER_COOKIE:-$(new_cookie)}" >"$dir/.erlang.cookie")
     chmod 0400 "$dir/.erlang.cookie"
     cat >"$dir/env" <<EOF
 RABBITMQ_NODENAME=$node@localhost
@@ -212,11 +223,69 @@ cmd_stop() {
     log "node $node stopped"
 }
 
+# Starts NAME-1..NAME-N at once (each with its own directory and ports, distribution 1000 above),
+# then joins NAME-2..NAME-N to NAME-1 one at a time (join_cluster wipes the joining node's data:
+# nothing must be declared there yet). Any failure stops every node.
+cmd_cluster() {
+    (( $# == 3 )) || usage
+    local name=$1 n=$2 port=$3
+    check_node_name "$name"; check_port "$port"
+    [[ $n =~ ^[0-9]+$ ]] && (( n >= 1 && n <= 9 )) || die "'$n' is not a node count (1-9)"
+    local t0=$SECONDS i p failed=0
+    local cookie; cookie=$(new_cookie)
+    local -a pids=()
+    for (( i = 1; i <= n; i++ )); do
+        BROKER_COOKIE=$cookie cmd_start "$name-$i" $(( port + i - 1 )) &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || failed=1; done
+    (( ! failed )) || { cmd_cluster_stop "$name" "$n"; die "a node of cluster $name did not start"; }
+    for (( i = 2; i <= n; i++ )); do
+        { ctl "$name-$i" stop_app && ctl "$name-$i" join_cluster "$name-1@localhost" && ctl "$name-$i" start_app; } \
+            >>"$(node_dir "$name-$i")/log/startup.log" 2>&1 </dev/null \
+            || { tail -n 20 "$(node_dir "$name-$i")/log/startup.log" >&2; cmd_cluster_stop "$name" "$n"; die "node $name-$i could not join $name-1"; }
+    done
+    ctl "$name-1" await_online_nodes "$n" --timeout 60 >/dev/null 2>&1 </dev/null \
+        || { cmd_cluster_stop "$name" "$n"; die "cluster $name: not all $n nodes are online"; }
+    log "cluster $name: $n nodes on ports $port-$(( port + n - 1 )) up and joined after $(( SECONDS - t0 )) s"
+}
+
+cmd_cluster_stop() {
+    (( $# == 2 )) || usage
+    local name=$1 n=$2 i p
+    check_node_name "$name"
+    [[ $n =~ ^[0-9]+$ ]] || die "'$n' is not a node count"
+    local -a pids=()
+    for (( i = n; i >= 1; i-- )); do cmd_stop "$name-$i" & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p" || true; done
+}
+
+cmd_revive() {
+    (( $# == 1 )) || usage
+    local node=$1 dir pid=""
+    check_node_name "$node"
+    dir=$(node_dir "$node")
+    [[ -f $dir/env ]] || die "node '$node' was never started here (no $dir/env)"
+    [[ -f $dir/pid ]] && pid=$(tr -dc '0-9' <"$dir/pid")
+    if [[ -n $pid ]]; then   # a node just killed may take a moment to be gone
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        ! kill -0 "$pid" 2>/dev/null || die "node $node is running (pid $pid)"
+    fi
+    local t0=$SECONDS
+    rm -f -- "$dir/pid"
+    run_rabbit "$node" rabbitmq-server -detached >>"$dir/log/startup.log" 2>&1 </dev/null || die "rabbitmq-server failed to start node $node"
+    ctl "$node" wait --timeout 60 "$dir/pid" >>"$dir/log/startup.log" 2>&1 </dev/null || die "node $node did not start again within 60 s"
+    log "node $node@localhost is up again after $(( SECONDS - t0 )) s"
+}
+
 (( $# >= 1 )) || usage
 sub=$1; shift
 case $sub in
     start) cmd_start "$@" ;;
     stop)  cmd_stop "$@" ;;
+    cluster) cmd_cluster "$@" ;;
+    cluster-stop) cmd_cluster_stop "$@" ;;
+    revive) cmd_revive "$@" ;;
     ctl)
         (( $# >= 1 )) || usage
         check_node_name "$1"

@@ -44,7 +44,7 @@ public static class CommandRunner
             return 2;
         }
         catch (Exception e) when (e is BusUnreachableException or AgentStartException or TunUnavailableException or InterfaceConfigurationException
-            or UnauthorizedAccessException or NotASerialDeviceException)
+            or UnauthorizedAccessException or NotASerialDeviceException or QueueMismatchException)
         {
             await Console.Error.WriteLineAsync($"agent {subcommand}: {e.Message}");
             return 1;

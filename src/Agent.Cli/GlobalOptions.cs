@@ -8,11 +8,18 @@ namespace Agent.Cli;
 /// <summary>The options every subcommand shares, defined once as recursive options of the root command.</summary>
 public sealed class GlobalOptions
 {
-    public Option<string?> Url { get; } = new("--url")
+    public Option<string[]> Url { get; } = new("--url")
     {
         Description = "Session broker, amqp://user:password@host[:port]/vhost, amqps:// for TLS (default: the --url-file URL, else $AMQP_URL, else " +
-                      AmqpUrl.Default + "); others can read it in the process list: give a password through --url-file or AMQP_URL",
+                      AmqpUrl.Default + "); repeat it (or separate URLs with commas) for the nodes of a cluster, tried in order. " +
+                      "Others can read it in the process list: give a password through --url-file or AMQP_URL",
         HelpName = "URL",
+        Recursive = true,
+    };
+
+    public Option<bool> ShuffleHosts { get; } = new("--shuffle-hosts")
+    {
+        Description = "Try the nodes of the URL list in a random order on every connect, rather than in the order given (many clients then spread over the cluster)",
         Recursive = true,
     };
 
@@ -96,6 +103,7 @@ public sealed class GlobalOptions
         root.Options.Add(StatsInterval);
         root.Options.Add(Url);
         root.Options.Add(UrlFile);
+        root.Options.Add(ShuffleHosts);
         root.Options.Add(TlsCa);
         root.Options.Add(TlsCert);
         root.Options.Add(TlsKey);
@@ -108,28 +116,34 @@ public sealed class GlobalOptions
     }
 
     /// <summary>
-    /// --url, else the --url-file's URL, else $AMQP_URL, else the local default, and how TLS checks the broker. The
-    /// password is never shown as a default in --help.
+    /// --url (each given), else the --url-file's URLs, else $AMQP_URL's, else the local default, and how TLS checks the
+    /// broker. The password is never shown as a default in --help.
     /// </summary>
     public BusOptions Bus(ParseResult result, string clientName)
     {
         var warnings = new List<string>();
-        var (text, source) = UrlText(result, warnings);
-        if (!AmqpUrl.TryParse(text, out var url, out var error)) throw new UsageException($"{source}: {error}");
+        var (texts, source) = UrlText(result, warnings);
+        if (!SessionUrls.TryParse(texts, out var nodes, out var error)) throw new UsageException($"{source}: {error}");
+        var url = nodes!.First;
         var timeout = result.GetValue(ConnectTimeout);
         if (timeout <= 0) throw new UsageException("--connect-timeout must be a positive number of seconds");
         var tls = TlsFiles.Load(url!, result.GetValue(TlsCa), result.GetValue(TlsCert), result.GetValue(TlsKey), result.GetValue(TlsInsecure), warnings);
-        return new BusOptions(url!, result.GetValue(Exchange)!, TimeSpan.FromSeconds(timeout), clientName, tls) { Warnings = warnings };
+        return new BusOptions(url, result.GetValue(Exchange)!, TimeSpan.FromSeconds(timeout), clientName, tls)
+        {
+            Nodes = nodes,
+            ShuffleNodes = result.GetValue(ShuffleHosts),
+            Warnings = warnings,
+        };
     }
 
-    private (string Text, string Source) UrlText(ParseResult result, List<string> warnings)
+    private (string[] Texts, string Source) UrlText(ParseResult result, List<string> warnings)
     {
-        var (url, file) = (result.GetValue(Url), result.GetValue(UrlFile));
-        if (url is not null && file is not null) throw new UsageException("give --url or --url-file, not both");
-        if (url is not null) return (url, "--url");
-        if (file is not null) return (SecretFile.ReadUrl(file, warnings), $"--url-file {file}");
-        if (Environment.GetEnvironmentVariable("AMQP_URL") is { } fromEnvironment) return (fromEnvironment, "AMQP_URL");
-        return (AmqpUrl.Default, "--url");
+        var (urls, file) = (result.GetValue(Url) ?? [], result.GetValue(UrlFile));
+        if (urls.Length > 0 && file is not null) throw new UsageException("give --url or --url-file, not both");
+        if (urls.Length > 0) return (urls, "--url");
+        if (file is not null) return ([SecretFile.ReadUrl(file, warnings)], $"--url-file {file}");
+        if (Environment.GetEnvironmentVariable("AMQP_URL") is { } fromEnvironment) return ([fromEnvironment], "AMQP_URL");
+        return ([AmqpUrl.Default], "--url");
     }
 
     public TimeSpan Stats(ParseResult result) =>
@@ -144,7 +158,8 @@ public sealed class GlobalOptions
             : LogEventLevel.Information;
         return new LoggerConfiguration()
             .MinimumLevel.Is(level)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}")
+            // Session: "[vhost] " on the lines of a router that serves several sessions, nothing otherwise.
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Session:l}{Message:lj}{NewLine}{Exception}")
             .CreateLogger();
     }
 

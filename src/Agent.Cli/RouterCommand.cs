@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Agent.Core.Bus;
 using Agent.Core.Protocol;
-using Agent.Core.Relay;
 using Agent.Core.Routing;
-using Agent.Core.Stats;
 
 namespace Agent.Cli;
 
@@ -34,6 +32,20 @@ public static class RouterCommand
             DefaultValueFactory = _ => RouterOptions.DefaultSharedQueue,
             HelpName = "NAME",
         };
+        var queueType = new Option<string>("--queue-type")
+        {
+            Description = "classic: the shared packet queue lives on one node and goes with the last replica; quorum: it is replicated over the " +
+                          "cluster's nodes (durable, survives the loss of a node, removed a minute after the last replica). Default: quorum when " +
+                          "more than one --url is given, else classic. Every replica of a session must use the same",
+            HelpName = "classic|quorum",
+        };
+        queueType.AcceptOnlyFromAmong("classic", "quorum");
+        var vhosts = new Option<string[]>("--vhost")
+        {
+            Description = "Route this session (vhost) of the --url broker instead of the URL's own; repeat it to route several sessions from one " +
+                          "process, one connection each",
+            HelpName = "VHOST",
+        };
         var noTestingTool = new Option<bool>("--no-tt")
         {
             Description = "Send agent_TT (the testing tool's observer) no copies of the session's packets",
@@ -57,8 +69,11 @@ public static class RouterCommand
               agent router --url amqp://user:pass@broker/session --nodes agent_1,agent_2 --mode hub
               agent router --url amqp://user:pass@broker/session --link agent_1,agent_2 --link agent_2,agent_3
               agent router --url amqp://user:pass@broker/session --no-tt        (no testing tool in this session)
+              agent router --url amqp://user:pass@node1/session --url amqp://user:pass@node2/session --url amqp://user:pass@node3/session
+                                                                               (a cluster: the packet queue is a quorum queue)
+              agent router --url amqp://user:pass@broker/ --vhost session1 --vhost session2    (two sessions, one process)
             """);
-        foreach (var option in new Option[] { nodes, mode, links, queue, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
+        foreach (var option in new Option[] { nodes, mode, links, queue, queueType, vhosts, noTestingTool, forgetAfter, maxAgents }) command.Options.Add(option);
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "router", token, async (log, cancellationToken) =>
         {
             var seeds = Names(result.GetValue(nodes), "--nodes");
@@ -73,25 +88,13 @@ public static class RouterCommand
             if (options.ForgetAfter is { TotalSeconds: <= 0 }) throw new UsageException("--forget-after must be a positive number of seconds");
             if (options.MaxAgents < 1) throw new UsageException("--max-agents must be at least 1");
             var busOptions = global.Bus(result, "agent router");
-            var statsInterval = global.Stats(result);
-            await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
-            using var packetLog = new PacketLog(log, time);
-            var router = new PacketRouter(bus, options, log, packetLog, time);
-            var replica = $"{Environment.MachineName}:{Environment.ProcessId}";
-            var started = time.GetTimestamp();
-            var stats = new RouterStatsPublisher(() => router.Stats(replica, time.GetElapsedTime(started)), bus, statsInterval, log, time);
-            // The publisher stops when the router does; the router's outcome (an error included) is the outcome.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var publishing = stats.RunAsync(stop.Token);
-            try
-            {
-                await router.RunAsync(cancellationToken);
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                await publishing;
-            }
+            options = options with { ReplicatedQueue = (result.GetValue(queueType) ?? (busOptions.Nodes.All.Count > 1 ? "quorum" : "classic")) == "quorum" };
+            var vhostList = (result.GetValue(vhosts) ?? []).Distinct().ToList();
+            if (vhostList.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--vhost needs a name");
+            List<(string?, BusOptions)> sessions = vhostList.Count == 0
+                ? [(null, busOptions)]
+                : [.. vhostList.Select(v => ((string?)v, busOptions.ForVhost(v)))];
+            await RouterSessions.RunAsync(sessions, options, global.Stats(result), log, time, cancellationToken);
         }));
         return command;
     }

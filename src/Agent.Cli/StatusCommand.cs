@@ -89,7 +89,7 @@ public static class StatusCommand
 
     private static async Task DrawAsync(SessionStatus status, BusOptions bus, TimeProvider time, bool clear)
     {
-        var header = $"Session {bus.Url.Masked} at {time.GetLocalNow():HH:mm:ss}\n\n";
+        var header = $"Session {bus.Nodes.Masked} at {time.GetLocalNow():HH:mm:ss}\n\n";
         await Console.Out.WriteAsync((clear ? ClearScreen : "") + header + status.Render());
         if (!clear) await Console.Out.WriteLineAsync();
     }

@@ -57,6 +57,8 @@ public static class TunCommand
             Examples:
               sudo agent tun --url amqp://user:pass@broker/session --name agent_1
               sudo agent tun --url-file /etc/agent/url --name agent_1   (the password stays out of the process list)
+              sudo agent tun --url amqp://u:p@node1/session --url amqp://u:p@node2/session --name agent_1
+                                                                          (a cluster: on to node2 when node1 dies)
               sudo agent tun --url amqps://user:pass@broker/session --tls-ca session-ca.pem --name agent_1
               sudo agent tun --name coap_client --start-timeout 60      (waits for toAgent.coap_client.ip.tun.start)
               sudo agent tun --name eut1 --ipv6-prefix bbbb --ipv6-host 5 --ipv4-address 10.2.0.5/24

@@ -16,7 +16,7 @@ public static class DashboardJson
         var agents = new JsonArray();
         foreach (var agent in view.Status.Agents)
         {
-            agents.Add(new JsonObject
+            agents.Add((JsonNode)new JsonObject
             {
                 ["name"] = agent.Name,
                 ["kind"] = agent.Kind,
@@ -33,7 +33,7 @@ public static class DashboardJson
             var body = Bus(router.Stats.ToJson(now));
             body["seen_s"] = Seconds(now - router.LastSeen);
             body["left_s"] = router.LeftAt is { } left ? Seconds(now - left) : null;
-            routers.Add(body);
+            routers.Add((JsonNode)body);
         }
         var meshes = new JsonArray(view.Status.Meshes.Select(m => (JsonNode?)Bus(m.ToJson(now))).ToArray());
         var state = new JsonObject

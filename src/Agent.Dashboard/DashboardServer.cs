@@ -55,15 +55,21 @@ public sealed class DashboardServer : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             await context.Response.WriteAsync("This dashboard needs its token: open it as http://HOST:PORT/?token=SECRET\n");
         });
-        app.MapGet("/state", () => Results.Text(DashboardJson.State(view, time.GetUtcNow()), "application/json; charset=utf-8"));
-        app.MapGet("/capture.pcapng", (double? minutes) =>
+        // RequestDelegate endpoints: no reflection over handler parameters, so the Native AOT build serves them too.
+        app.MapGet("/state", context => Results.Text(DashboardJson.State(view, time.GetUtcNow()), "application/json; charset=utf-8").ExecuteAsync(context));
+        app.MapGet("/capture.pcapng", context =>
         {
-            var span = TimeSpan.FromMinutes(minutes is > 0 and < 10_000 ? minutes.Value : view.Packets.Keep.TotalMinutes);
+            var asked = double.TryParse(context.Request.Query["minutes"].FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? m : 0;
+            var span = TimeSpan.FromMinutes(asked is > 0 and < 10_000 ? asked : view.Packets.Keep.TotalMinutes);
             var name = string.Create(CultureInfo.InvariantCulture, $"session-{time.GetLocalNow():yyyyMMdd-HHmmss}.pcapng");
-            return Results.File(view.Packets.PcapNg(span), "application/octet-stream", name);
+            return Results.File(view.Packets.PcapNg(span), "application/octet-stream", name).ExecuteAsync(context);
         });
-        app.MapGet("/events", (HttpContext context) => StreamAsync(context, view, time, stopping));
-        app.MapGet("/{**path}", (string? path) => File(string.IsNullOrEmpty(path) ? "index.html" : path));
+        app.MapGet("/events", context => StreamAsync(context, view, time, stopping));
+        app.MapGet("/{**path}", context =>
+        {
+            var path = context.Request.RouteValues["path"] as string;
+            return File(string.IsNullOrEmpty(path) ? "index.html" : path).ExecuteAsync(context);
+        });
 
         await app.StartAsync(cancellationToken);
         return new DashboardServer(app) { Port = new Uri(app.Urls.First()).Port };

@@ -32,23 +32,30 @@ public sealed partial class AgentProcess : IAsyncDisposable
     /// <summary>The process id (the agent's own when started through setpriv or unshare, which exec it).</summary>
     public int Id => _process.Id;
 
-    /// <summary>The built <c>agent</c> apphost, of the same configuration as this test assembly.</summary>
-    public static string ExecutablePath
-    {
-        get
-        {
-            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var configuration = testBin.Parent!.Name;
-            var root = testBin;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Agent.sln"))) root = root.Parent;
-            return Path.Combine(root!.FullName, "src", "Agent.Cli", "bin", configuration, "net10.0", "agent");
-        }
-    }
+    /// <summary>
+    /// The built <c>agent</c> apphost, of the same configuration as this test assembly; or the executable that
+    /// <c>AGENT_UNDER_TEST</c> names (a Native AOT or single-file build: the whole suite then runs against it).
+    /// </summary>
+    public static string ExecutablePath =>
+        Environment.GetEnvironmentVariable("AGENT_UNDER_TEST") is { Length: > 0 } given
+            ? Path.GetFullPath(given)
+            : Built("src/Agent.Cli", "agent");
 
-    /// <summary>The built <c>firmware-sim</c> apphost, of the same configuration.</summary>
+    /// <summary>The built <c>firmware-sim</c> apphost, of the same configuration; or <c>FIRMWARE_SIM_UNDER_TEST</c>.</summary>
     public static string FirmwareSimPath =>
-        Path.Combine(Path.GetDirectoryName(ExecutablePath)!, "..", "..", "..", "..", "..", "firmware-sim", "bin",
-            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "firmware-sim");
+        Environment.GetEnvironmentVariable("FIRMWARE_SIM_UNDER_TEST") is { Length: > 0 } given
+            ? Path.GetFullPath(given)
+            : Built("firmware-sim", "firmware-sim");
+
+    /// <summary>Where the build (dotnet build, this configuration) put <paramref name="project"/>'s apphost.</summary>
+    public static string Built(string project, string name)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var configuration = testBin.Parent!.Name;
+        var root = testBin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Agent.sln"))) root = root.Parent;
+        return Path.Combine(root!.FullName, project, "bin", configuration, "net10.0", name);
+    }
 
     /// <summary>Starts the simulated mote.</summary>
     public static AgentProcess StartMote(string label, params string[] arguments) =>
@@ -101,11 +108,17 @@ public sealed partial class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM and waits for the exit; returns the exit code and how long the exit took.</summary>
+    /// <summary>
+    /// The bound for a stop that waits for nothing it need not (each of the agent's own steps is bounded at 500 ms):
+    /// generous for a loaded 2-core machine, and far below the 30 s a RabbitMQ close or a connect timeout would take.
+    /// </summary>
+    public static readonly TimeSpan QuickStop = TimeSpan.FromSeconds(15);
+
     public async Task<(int ExitCode, TimeSpan Took)> StopAsync(TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
         if (!_process.HasExited) _ = Kill(_process.Id, 15);
-        return (await WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(10)), clock.Elapsed);
+        return (await WaitForExitAsync(timeout ?? TimeSpan.FromSeconds(30)), clock.Elapsed);
     }
 
     /// <summary>Sends a signal (1 SIGHUP, 15 SIGTERM ...) without waiting.</summary>

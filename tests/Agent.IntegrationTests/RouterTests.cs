@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 
 namespace Agent.IntegrationTests;
@@ -86,5 +87,30 @@ public sealed class RouterTests(BrokerFixture broker)
         Assert.Equal(0, (await replicaB.StopAsync()).ExitCode);
         var carried = replicaB.RouterTotals("agent_1", "agent_2").Forwarded;
         Assert.True(carried >= 100, $"the surviving replica forwarded only {carried} of agent_1's packets");
+    }
+
+    [Fact]
+    public async Task One_router_process_routes_two_sessions_each_apart()
+    {
+        string[] vhosts = [$"multi-a-{Environment.ProcessId}", $"multi-b-{Environment.ProcessId}"];
+        foreach (var vhost in vhosts) await broker.CreateSessionAsync(vhost);
+        await using var router = AgentProcess.Start("router", "router", "--url", broker.UrlFor("/"), "--vhost", vhosts[0], "--vhost", vhosts[1],
+            "--nodes", "agent_1,agent_2", "--no-tt");
+        foreach (var vhost in vhosts) await router.WaitForLineAsync($@"\[{vhost}\] Routing");
+        await using var sessionA = await BusClient.ConnectAsync(broker.UrlFor(vhosts[0]), "toAgent.#");
+        await using var sessionB = await BusClient.ConnectAsync(broker.UrlFor(vhosts[1]), "toAgent.#");
+        var (one, two) = (IPAddress.Parse("bbbb::1"), IPAddress.Parse("bbbb::2"));
+        var packetA = IcmpPackets.EchoRequestV6(one, two, 1, 1, "session A"u8);
+        var packetB = IcmpPackets.EchoRequestV6(one, two, 1, 2, "session B"u8);
+        await sessionA.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw", BusClient.PacketJson(packetA));
+        await sessionB.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw", BusClient.PacketJson(packetB));
+
+        const string toAgent2 = "toAgent.agent_2.ip.tun.packet.raw";
+        Assert.Equal(packetA, BusClient.DataOf(await sessionA.WaitForAsync(toAgent2)));
+        Assert.Equal(packetB, BusClient.DataOf(await sessionB.WaitForAsync(toAgent2)));
+        Assert.Equal(0, (await router.StopAsync()).ExitCode);
+        Assert.Single(sessionA.Received, r => r.Key == toAgent2);
+        Assert.Single(sessionB.Received, r => r.Key == toAgent2);
+        foreach (var vhost in vhosts) Assert.Contains(router.Lines, l => l.Contains($"[{vhost}] Counters from agent_1: received 1, forwarded agent_2 1"));
     }
 }

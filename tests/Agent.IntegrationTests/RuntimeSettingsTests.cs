@@ -13,7 +13,8 @@ public sealed class RuntimeSettingsTests
     [InlineData("firmware-sim")]
     public void The_executables_runtimeconfig_turns_off_thread_pool_spinning_and_the_background_gc(string program)
     {
-        var path = (program == "agent" ? AgentProcess.ExecutablePath : AgentProcess.FirmwareSimPath) + ".runtimeconfig.json";
+        // The built apphosts' runtimeconfig (a Native AOT build has the same settings compiled in as runtime knobs).
+        var path = AgentProcess.Built(program == "agent" ? "src/Agent.Cli" : "firmware-sim", program) + ".runtimeconfig.json";
         var settings = JsonNode.Parse(File.ReadAllText(path))!["runtimeOptions"]!["configProperties"]!;
         Assert.Equal(0, settings["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]!.GetValue<int>());
         Assert.False(settings["System.GC.Concurrent"]!.GetValue<bool>());

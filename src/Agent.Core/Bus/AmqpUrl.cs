@@ -22,6 +22,9 @@ public sealed record AmqpUrl
     /// <summary>An <c>amqps://</c> URL: the connection is TLS.</summary>
     public bool IsTls => Address.Scheme == "amqps";
 
+    /// <summary>The TCP port: the URL's, else 5672 (5671 for TLS).</summary>
+    public int Port => Address.Port > 0 ? Address.Port : IsTls ? 5671 : 5672;
+
     /// <summary>The <c>heartbeat</c> query parameter; zero turns heartbeats off; null leaves the client's default.</summary>
     public TimeSpan? Heartbeat { get; }
 
@@ -71,6 +74,9 @@ public sealed record AmqpUrl
         error = "";
         return true;
     }
+
+    /// <summary>The same URL for another session of the broker.</summary>
+    public AmqpUrl WithVhost(string vhost) => new(new UriBuilder(Address) { Path = "/" + Uri.EscapeDataString(vhost) }.Uri, Heartbeat);
 
     public static AmqpUrl Parse(string text) =>
         TryParse(text, out var url, out var error) ? url! : throw new FormatException(error);

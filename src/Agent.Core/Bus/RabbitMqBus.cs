@@ -61,13 +61,13 @@ public sealed class RabbitMqBus : IMessageBus
         {
             _connected = true;
             Interlocked.Increment(ref _reconnects);
-            _log.Information("Reconnected to {Url}", _options.Url.Masked);
+            _log.Information("Reconnected to {Url}", NodeOf(_connection));
             Reconnected?.Invoke();
             return Task.CompletedTask;
         };
         _connection.ConnectionRecoveryErrorAsync += (_, args) =>
         {
-            _log.Warning("Reconnect to {Url} failed ({Reason}); retrying", _options.Url.Masked, args.Exception.Message);
+            _log.Warning("Reconnect to {Url} failed ({Reason}); retrying", _options.Nodes.Masked, args.Exception.Message);
             return Task.CompletedTask;
         };
         _connection.ConnectionBlockedAsync += (_, args) =>
@@ -92,12 +92,17 @@ public sealed class RabbitMqBus : IMessageBus
 
     public event Action? Reconnected;
 
-    /// <summary>Connects, retrying with backoff (one log line per attempt) until <see cref="BusOptions.ConnectTimeout"/>.</summary>
+    /// <summary>
+    /// Connects to the first of <see cref="BusOptions.Nodes"/> that takes the connection (a refused one costs
+    /// milliseconds, a silent one the 5 s connect timeout), retrying the list with backoff (one log line per attempt)
+    /// until <see cref="BusOptions.ConnectTimeout"/>. Recovery walks the same list: when the node dies, the next one
+    /// that answers gets the connection, and the client declares our queues, bindings and consumers there again.
+    /// </summary>
     public static async Task<RabbitMqBus> ConnectAsync(BusOptions options, ILogger log, TimeProvider time, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory
         {
-            Uri = options.Url.Address,
+            Uri = options.Url.Address, // user, password and vhost; the nodes' hosts and ports come from the endpoints
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
@@ -106,8 +111,9 @@ public sealed class RabbitMqBus : IMessageBus
         };
         if (options.Url.Heartbeat is { } heartbeat) factory.RequestedHeartbeat = heartbeat;
         var tls = options.Url.IsTls ? options.Tls ?? new BrokerTls() : null;
-        tls?.Apply(factory.Ssl, options.Url.Address.Host);
         foreach (var warning in options.Warnings) log.Warning("{Warning}", warning);
+        var endpoints = options.Nodes.All.Select(url => Endpoint(url, tls)).ToList();
+        IEndpointResolver nodes = options.ShuffleNodes ? new DefaultEndpointResolver(endpoints) : new InOrder(endpoints);
         var over = tls is null ? "" : tls.Insecure ? " over TLS, certificate NOT verified" : " over TLS, certificate verified";
 
         var start = time.GetTimestamp();
@@ -116,10 +122,10 @@ public sealed class RabbitMqBus : IMessageBus
         {
             try
             {
-                var connection = await factory.CreateConnectionAsync(cancellationToken);
+                var connection = await factory.CreateConnectionAsync(nodes, options.ClientName, cancellationToken);
                 var channel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);
-                log.Information("Connected to {Url}{Tls}", options.Url.Masked, over);
+                log.Information("Connected to {Url}{Tls}", options.Nodes.MaskedFor(connection.Endpoint.HostName, connection.Endpoint.Port), over);
                 return new RabbitMqBus(connection, channel, options, log);
             }
             catch (Exception e) when (e is BrokerUnreachableException or OperationInterruptedException or IOException or TimeoutException)
@@ -133,13 +139,28 @@ public sealed class RabbitMqBus : IMessageBus
                 var elapsed = time.GetElapsedTime(start);
                 if (elapsed + delay > options.ConnectTimeout)
                     throw new BusUnreachableException(
-                        $"cannot reach the broker at {options.Url.Masked} after {attempt} attempts in {elapsed.TotalSeconds:0} s ({reason}); check --url and that RabbitMQ is running", e);
+                        $"cannot reach the broker at {options.Nodes.Masked} after {attempt} attempts in {elapsed.TotalSeconds:0} s ({reason}); check --url and that RabbitMQ is running", e);
                 log.Warning("Broker {Url} unreachable ({Reason}); attempt {Attempt}, retrying in {Delay:0.##} s",
-                    options.Url.Masked, reason, attempt, delay.TotalSeconds);
+                    options.Nodes.Masked, reason, attempt, delay.TotalSeconds);
                 await Task.Delay(delay, time, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
             }
         }
+    }
+
+    private static AmqpTcpEndpoint Endpoint(AmqpUrl url, BrokerTls? tls)
+    {
+        var ssl = new SslOption();
+        tls?.Apply(ssl, url.Address.Host);
+        return new AmqpTcpEndpoint(url.Address.Host, url.Port, ssl);
+    }
+
+    private string NodeOf(IConnection connection) => _options.Nodes.MaskedFor(connection.Endpoint.HostName, connection.Endpoint.Port);
+
+    /// <summary>The nodes in the order given (the client's own resolver shuffles them on every connect).</summary>
+    private sealed class InOrder(IReadOnlyList<AmqpTcpEndpoint> endpoints) : IEndpointResolver
+    {
+        public IEnumerable<AmqpTcpEndpoint> All() => endpoints;
     }
 
     private static string Reason(Exception e)

@@ -36,6 +36,12 @@ internal sealed class RabbitMqSubscription
         _stopping = stopping;
     }
 
+    private static readonly Dictionary<string, object?> QuorumArguments = new()
+    {
+        ["x-queue-type"] = "quorum",
+        ["x-expires"] = (long)SubscribeOptions.ReplicatedExpiry.TotalMilliseconds,
+    };
+
     private bool AcksOnReceipt => _options.SharedQueue is not null;
 
     /// <exception cref="QueueInUseException">The queue is exclusive, named, and held by another connection.</exception>
@@ -52,12 +58,23 @@ internal sealed class RabbitMqSubscription
         QueueDeclareOk queue;
         try
         {
-            queue = await channel.QueueDeclareAsync(_options.SharedQueue ?? _options.OwnQueue ?? "", durable: false,
-                exclusive: !AcksOnReceipt, autoDelete: true, cancellationToken: cancellationToken);
+            queue = _options.Replicated && AcksOnReceipt
+                ? await channel.QueueDeclareAsync(_options.SharedQueue!, durable: true, exclusive: false, autoDelete: false,
+                    QuorumArguments, cancellationToken: cancellationToken)
+                : await channel.QueueDeclareAsync(_options.SharedQueue ?? _options.OwnQueue ?? "", durable: false,
+                    exclusive: !AcksOnReceipt, autoDelete: true, cancellationToken: cancellationToken);
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.ResourceLocked)
         {
             throw new QueueInUseException($"the queue {_options.OwnQueue} is held by another connection", e);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.PreconditionFailed && AcksOnReceipt)
+        {
+            var (asked, other) = _options.Replicated ? ("quorum", "classic") : ("classic", "quorum");
+            throw new QueueMismatchException(
+                $"the shared queue {_options.SharedQueue} exists already, not as the {asked} queue asked for (the broker says: " +
+                $"{e.ShutdownReason.ReplyText}); another replica of this session declared it as a {other} queue: give every replica " +
+                "the same --queue-type, or wait until the queue is gone (a classic one goes with its last replica, a quorum one a minute after)", e);
         }
         _queue = queue.QueueName;
         foreach (var key in _keys) await channel.QueueBindAsync(queue.QueueName, _exchange, key, cancellationToken: cancellationToken);
@@ -74,6 +91,13 @@ internal sealed class RabbitMqSubscription
         {
             // Ack on receipt, before handling (as the ioppytest router does): at most once across replicas.
             if (AcksOnReceipt) await _channel!.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            // Delivered before, to a replica whose connection (or node) went before its ack arrived: it may have been
+            // handled already, so it is not handled again.
+            if (AcksOnReceipt && delivery.Redelivered)
+            {
+                if (_options.Redelivered is { } redelivered) await redelivered(delivery.RoutingKey, delivery.Body, delivery.BasicProperties.CorrelationId);
+                return;
+            }
             await _handler(delivery.RoutingKey, delivery.Body, delivery.BasicProperties.CorrelationId);
         }
         catch (Exception e)

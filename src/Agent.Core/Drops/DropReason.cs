@@ -77,6 +77,12 @@ public enum DropReason
     /// <summary>The router was told to drop it (<c>routing.lossy.link.start</c>).</summary>
     Lossy,
 
+    /// <summary>
+    /// A packet the broker delivered a second time from the shared queue: the replica it went to first lost its
+    /// connection before its ack arrived and may have forwarded it already (at most once).
+    /// </summary>
+    Redelivered,
+
     /// <summary>The router knows the destination's owner but may not send there (another link, or the sender itself).</summary>
     NoRoute,
 

@@ -35,6 +35,7 @@ public static class DropReasons
         DropReason.Unconfirmed => "unconfirmed",
         DropReason.Lossy => "lossy",
         DropReason.NoRoute => "no-route",
+        DropReason.Redelivered => "redelivered",
         DropReason.UnknownLinkType => "unknown-link-type",
         DropReason.WriteFailed => "write-failed",
         DropReason.SnifferNotIp => "not-ip",

@@ -16,7 +16,13 @@ public static class Wire
     /// <summary>A new body object with the api version first, as every body carries it.</summary>
     public static JsonObject NewBody() => new() { ["_api_version"] = ApiVersion };
 
-    public static byte[] ToBytes(JsonObject body) => JsonSerializer.SerializeToUtf8Bytes(body);
+    /// <summary>A control body's bytes; JsonNode.WriteTo needs no reflection, so this holds under Native AOT too.</summary>
+    public static byte[] ToBytes(JsonObject body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer)) body.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     // A body with a field twice reads differently in every library (the first wins here, the last there): refused.
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };

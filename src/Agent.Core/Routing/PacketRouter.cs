@@ -71,9 +71,12 @@ public sealed class PacketRouter
                 OnControlAsync, cancellationToken);
             await _bus.SubscribeAsync(
                 [Topics.AllIpPacketsUp, Topics.AllSerialPacketsUp],
-                OnPacketAsync, cancellationToken, new SubscribeOptions(_options.SharedQueue, RouterOptions.Prefetch));
-            _log.Information("Routing ({Mode} mode) between {Agents}", _options.Mode.ToString().ToLowerInvariant(),
-                _agents.IsEmpty ? "the agents it will learn" : string.Join(", ", Agents));
+                OnPacketAsync, cancellationToken, new SubscribeOptions(_options.SharedQueue, RouterOptions.Prefetch, Replicated: _options.ReplicatedQueue)
+                {
+                    Redelivered = OnRedeliveredAsync,
+                });
+            _log.Information("Routing ({Mode} mode, {QueueType} queue {Queue}) between {Agents}", _options.Mode.ToString().ToLowerInvariant(),
+                _options.ReplicatedQueue ? "quorum" : "classic", _options.SharedQueue, _agents.IsEmpty ? "the agents it will learn" : string.Join(", ", Agents));
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(ComponentName).ToJson(), cancellationToken);
             _bus.Reconnected += AskAgentsToIdentify;
             AskAgentsToIdentify();
@@ -168,6 +171,21 @@ public sealed class PacketRouter
             }
         }
         _packetLog.Routed(from, forwarded, Counters.Received(from), message.Data);
+    }
+
+    /// <summary>Delivered to another replica first, which may have forwarded it: dropped, never sent twice.</summary>
+    private ValueTask OnRedeliveredAsync(string routingKey, ReadOnlyMemory<byte> body, string? correlationId)
+    {
+        if (!_routes.TryParseFromAgent(routingKey, out var from, out _)) return ValueTask.CompletedTask;
+        var drop = new Drop(DropReason.Redelivered, "delivered before to a replica that went before its ack arrived");
+        _packetLog.Dropped(routingKey, drop);
+        if (_agents.IsKnown(from))
+        {
+            Counters.CountReceived(from);
+            Counters.CountDropped(from, drop.Reason);
+        }
+        else Counters.CountUnattributed(drop.Reason);
+        return ValueTask.CompletedTask;
     }
 
     private void Drop(string from, string routingKey, Drop drop)

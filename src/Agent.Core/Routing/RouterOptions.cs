@@ -5,7 +5,8 @@ namespace Agent.Core.Routing;
 /// <summary>
 /// What <c>agent router</c> was told: agents to know from the start, the routing mode, the links, the name of the
 /// packet queue its replicas share, whether agent_TT (the testing tool's observer) gets a copy of every packet, and the
-/// bounds of what it learns (how long a silent agent is remembered, how many agents at most).
+/// bounds of what it learns (how long a silent agent is remembered, how many agents at most). A
+/// <paramref name="ReplicatedQueue"/> is a quorum queue, which survives the loss of a node of a cluster.
 /// </summary>
 public sealed record RouterOptions(
     IReadOnlyList<AgentName> Seeds,
@@ -14,7 +15,8 @@ public sealed record RouterOptions(
     string SharedQueue = RouterOptions.DefaultSharedQueue,
     bool CopyToTestingTool = true,
     TimeSpan? ForgetAfter = null,
-    int MaxAgents = RouterOptions.DefaultMaxAgents)
+    int MaxAgents = RouterOptions.DefaultMaxAgents,
+    bool ReplicatedQueue = false)
 {
     public const int DefaultMaxAgents = 1000;
 

@@ -31,7 +31,7 @@ public sealed record MeshReport(string Name, string? Root, string Prefix, IReadO
         var motes = new JsonArray();
         foreach (var mote in Motes)
         {
-            motes.Add(new JsonObject
+            motes.Add((JsonNode)new JsonObject
             {
                 ["eui64"] = mote.Eui64,
                 ["address"] = mote.Address,

@@ -261,7 +261,8 @@ public sealed class SerialAgentTests : IAsyncLifetime
         await WaitUntil(() => !_line.Written.IsEmpty, "no echo probe on a silent line"); // 1.5 s of silence, then S
         _line.Unplug();
         await WaitUntil(() => !_line.Plugged, "the line was not unplugged");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // three ticks with the line away
-        Assert.Equal(0, _counters.Drops[DropReason.DeviceAbsent]);
+        await Task.Delay(TimeSpan.FromSeconds(4)); // four ticks with the line away: probing would fail four times
+        // At most the one probe that was already on its way to the line when it went (a loaded machine delays the writer).
+        Assert.InRange(_counters.Drops[DropReason.DeviceAbsent], 0, 1);
     }
 }

@@ -134,6 +134,20 @@ public sealed class AddressRoutingTests
         await run;
     }
 
+    [Fact]
+    public async Task A_redelivered_packet_is_counted_and_never_forwarded_and_a_cluster_gets_a_quorum_queue()
+    {
+        var (router, stop, run) = await StartAsync(new RouterOptions([], ReplicatedQueue: true));
+        for (var n = 1; n <= 2; n++) await AnnounceAsync(n);
+        var shared = _bus.SubscribeOptions.Single(o => o?.SharedQueue is not null)!;
+        Assert.True(shared.Replicated);
+        await shared.Redelivered!("fromAgent.agent_1.ip.tun.packet.raw", Packet("bbbb::1", "bbbb::2"), null);
+        Assert.Equal(0, DeliveredTo(2));
+        Assert.Contains("redelivered 1", router.Counters.Lines().Single());
+        await stop.CancelAsync();
+        await run;
+    }
+
     [Theory]
     [InlineData(RoutingMode.Address)]
     [InlineData(RoutingMode.Hub)]
