@@ -20,6 +20,7 @@ public static class AgentCommand
               agent status --url amqp://user:pass@broker/session --watch
               agent status --url amqps://user:pass@broker/session --tls-ca session-ca.pem
               agent doctor --url amqp://user:pass@broker/session --port /dev/ttyUSB0 --name agent_3
+              agent dashboard --url amqp://user:pass@broker/session --listen 127.0.0.1:8080
             """);
         global.AddTo(root);
         root.Subcommands.Add(TunCommand.Create(global, time));
@@ -28,6 +29,7 @@ public static class AgentCommand
         root.Subcommands.Add(CaptureCommand.Create(global, time));
         root.Subcommands.Add(StatusCommand.Create(global, time));
         root.Subcommands.Add(DoctorCommand.Create(global));
+        root.Subcommands.Add(DashboardCommand.Create(global, time));
         return root;
     }
 }

@@ -11,7 +11,12 @@ public static class SecretFile
 
     /// <summary>The URL in the file: its first line that is not blank, trimmed.</summary>
     /// <exception cref="UsageException">The file cannot be read or holds no line.</exception>
-    public static string ReadUrl(string path, List<string> warnings)
+    public static string ReadUrl(string path, List<string> warnings) =>
+        ReadLine(path, "--url-file", "the session URL (amqp://user:password@host/vhost)", warnings);
+
+    /// <summary>The secret in the file given to <paramref name="option"/>: its first line that is not blank, trimmed.</summary>
+    /// <exception cref="UsageException">The file cannot be read or holds no line.</exception>
+    public static string ReadLine(string path, string option, string what, List<string> warnings)
     {
         string text;
         try
@@ -20,11 +25,11 @@ public static class SecretFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--url-file: cannot read {path}: {e.Message}");
+            throw new UsageException($"{option}: cannot read {path}: {e.Message}");
         }
-        WarnIfShared(path, "--url-file", warnings);
+        WarnIfShared(path, option, warnings);
         return text.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.Length > 0)
-            ?? throw new UsageException($"--url-file: {path} is empty; write the session URL (amqp://user:password@host/vhost) on its first line");
+            ?? throw new UsageException($"{option}: {path} is empty; write {what} on its first line");
     }
 
     /// <summary>Adds a warning when users other than the owner may read <paramref name="path"/>.</summary>

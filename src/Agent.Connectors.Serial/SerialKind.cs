@@ -8,6 +8,7 @@ using Agent.Core.Agents;
 using Agent.Core.Connectors;
 using Agent.Core.Drops;
 using Agent.Core.Protocol;
+using Agent.Core.Stats;
 
 namespace Agent.Connectors.Serial;
 
@@ -79,6 +80,8 @@ public sealed class SerialKind : IAgentKind
             : new Drop(DropReason.NotForThisAgent, "the mote's address is not known yet", Quiet: true);
 
     public string? Summary() => _mesh is null ? null : $"Mesh of {_name}: {_mesh.MeshSummary}";
+
+    public MeshReport? Mesh() => _mesh?.Report(_name.Value);
 
     /// <summary>What a TUN agent would announce for the mote's address: its /64 and interface identifier.</summary>
     private static TunSettings MoteSettings(IPAddress address)

@@ -100,6 +100,16 @@ public sealed class Topology
         }
     }
 
+    /// <summary>Every mote with an entry: its parents, preferred first, and how long ago its last DAO came.</summary>
+    public IReadOnlyList<(Eui64 Mote, IReadOnlyList<Eui64> Parents, TimeSpan Age)> Entries()
+    {
+        lock (_lock)
+        {
+            Purge();
+            return _parents.Select(p => (p.Key, (IReadOnlyList<Eui64>)p.Value.Parents, _time.GetElapsedTime(p.Value.Refreshed))).ToList();
+        }
+    }
+
     /// <summary>Deletes the stale entries now; every other member does it too.</summary>
     public void ExpireStale()
     {

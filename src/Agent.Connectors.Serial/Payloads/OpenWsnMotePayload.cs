@@ -4,6 +4,7 @@ using Serilog.Events;
 using Agent.Connectors.Serial.OpenWsn;
 using Agent.Core.Addressing;
 using Agent.Core.Drops;
+using Agent.Core.Stats;
 
 namespace Agent.Connectors.Serial.Payloads;
 
@@ -43,6 +44,9 @@ public sealed class OpenWsnMotePayload : IMotePayload
     public string MeshSummary =>
         $"{_up.Topology.Motes.Count} motes, {_up.Topology.Count} routes, {_up.Fragments} fragments, {_up.Reassembled} reassembled, "
         + $"{_up.Expired} reassembly expiries, {_up.Daos} DAOs; down {_down.Counters}";
+
+    /// <summary>The mesh for <c>fromAgent.&lt;name&gt;.mesh</c>: motes, parents, hops, DAO ages and counters.</summary>
+    public MeshReport Report(string name) => MeshReporting.Report(name, _prefix, _root.Root, _up, _down.Counters);
 
     /// <summary>The global addresses of the motes the topology knows.</summary>
     public IEnumerable<IPAddress> MoteAddresses => _up.Topology.Motes.Select(m => m.WithPrefix(_prefix));

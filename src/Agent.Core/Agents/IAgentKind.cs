@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Agent.Core.Connectors;
 using Agent.Core.Drops;
 using Agent.Core.Protocol;
+using Agent.Core.Stats;
 
 namespace Agent.Core.Agents;
 
@@ -58,4 +59,7 @@ public interface IAgentKind
 
     /// <summary>One more line for the log when the agent stops (the OpenWSN mesh), or null.</summary>
     string? Summary() => null;
+
+    /// <summary>The OpenWSN mesh behind the agent, published with its stats; null for any other kind.</summary>
+    MeshReport? Mesh() => null;
 }

@@ -68,7 +68,7 @@ public sealed class SessionAgent
             if (_kind.PeerKeys.Count > 0)
                 await _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(_name.Value), _stopping);
             stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time,
-                _instance, () => Interlocked.Read(ref _nameClashes)).RunAsync(_stopping);
+                _instance, () => Interlocked.Read(ref _nameClashes), _kind.Mesh).RunAsync(_stopping);
 
             if (_options.StartTimeout is { } timeout)
             {

@@ -19,11 +19,13 @@ public sealed class SessionStatus(TimeProvider time)
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, AgentStatus> _agents = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, RouterStatus> _routers = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, MeshReport> _meshes = new(StringComparer.Ordinal);
 
     /// <summary>Everything the status listens to: stats, the agents' announcements, and components coming and going.</summary>
     public static IReadOnlyList<string> BindingKeys { get; } =
     [
         StatsKeys.AllAgents,
+        MeshReport.AllAgents,
         Topics.AllTunStarted,
         Topics.AllSerialStarted,
         StatsKeys.Router,
@@ -54,6 +56,12 @@ public sealed class SessionStatus(TimeProvider time)
         get { lock (_gate) return _routers.Values.ToList(); }
     }
 
+    /// <summary>The last mesh report of every OpenWSN serial agent, by agent name.</summary>
+    public IReadOnlyList<MeshReport> Meshes
+    {
+        get { lock (_gate) return _meshes.Values.ToList(); }
+    }
+
     /// <summary>Folds one message in. False when it tells the status nothing (another key, a body it cannot read).</summary>
     public bool Observe(string routingKey, ReadOnlySpan<byte> body)
     {
@@ -67,6 +75,7 @@ public sealed class SessionStatus(TimeProvider time)
             return rest switch
             {
                 StatsSuffix => ObserveStats(name, body, now),
+                MeshReport.KeySuffix => ObserveMesh(name, body),
                 Topics.TunStartedSuffix => ObserveTunStarted(name, body, now),
                 Topics.SerialStartedSuffix => ObserveSerialStarted(name, body, now),
                 _ => false,
@@ -82,6 +91,13 @@ public sealed class SessionStatus(TimeProvider time)
             stats.Kind.Length > 0 ? stats.Kind : known?.Kind ?? "",
             stats.Addresses.Count > 0 ? stats.Addresses : known?.Addresses ?? [],
             now, stats);
+        return true;
+    }
+
+    private bool ObserveMesh(string name, ReadOnlySpan<byte> body)
+    {
+        if (MeshReport.TryParse(body) is not { } mesh) return false;
+        _meshes[name] = mesh;
         return true;
     }
 
@@ -174,6 +190,11 @@ public sealed class SessionStatus(TimeProvider time)
         text.Append('\n');
         if (routers.Count == 0) text.Append($"No router seen ({StatsKeys.Router}).\n");
         foreach (var router in routers) AppendRouter(text, router, now);
+        foreach (var mesh in Meshes)
+        {
+            text.Append('\n');
+            mesh.AppendTo(text);
+        }
         return text.ToString();
     }
 

@@ -85,6 +85,27 @@ public sealed class OpenWsnMotePayloadTests
     }
 
     [Fact]
+    public void The_mesh_report_names_every_mote_its_parent_hops_and_dao_age_with_the_root_marked()
+    {
+        _payload.FromMote(Hex(StatusFrame(1)), [], _link);
+        FeedDaos();
+        _time.Advance(TimeSpan.FromSeconds(4));
+
+        var report = _payload.Report("agent_3");
+
+        Assert.Equal(("agent_3", "14-15-92-cc-00-00-00-01", "bbbb::/64"), (report.Name, report.Root, report.Prefix));
+        Assert.Equal(4, report.Motes.Count);
+        Assert.Equal(3, report.Edges);
+        var root = report.Motes.Single(m => m.Eui64 == report.Root);
+        Assert.Equal((0, null, 0), (root.Hops, root.LastDaoSecondsAgo, root.Parents.Count));
+        Assert.Equal("bbbb::1415:92cc:0:1", root.Address);
+        Assert.Equal(new int?[] { 0, 1, 2, 3 }, report.Motes.Select(m => m.Hops).Order());
+        Assert.All(report.Motes.Where(m => m != root), m => Assert.Equal(4, m.LastDaoSecondsAgo));
+        Assert.Contains(new KeyValuePair<string, long>("daos", 3), report.Counters);
+        Assert.Contains(new KeyValuePair<string, long>("routes", 3), report.Counters);
+    }
+
+    [Fact]
     public void Daos_build_the_topology_and_are_not_forwarded_then_pings_to_motes_go_down_their_source_route()
     {
         _payload.FromMote(Hex(StatusFrame(1)), [], _link);

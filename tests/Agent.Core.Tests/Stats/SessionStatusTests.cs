@@ -24,7 +24,7 @@ public sealed class SessionStatusTests
     {
         Assert.Equal(new[]
         {
-            "fromAgent.*.stats", "fromAgent.*.ip.tun.started", "fromAgent.*.802154.serial.started", "router.stats",
+            "fromAgent.*.stats", "fromAgent.*.mesh", "fromAgent.*.ip.tun.started", "fromAgent.*.802154.serial.started", "router.stats",
             "testingtool.component.ready", "testingtool.component.shutdown",
         }, SessionStatus.BindingKeys);
     }

@@ -165,4 +165,25 @@ public sealed class StatsPublisherTests
             await Task.Delay(10);
         }
     }
+
+    [Fact]
+    public async Task An_agent_with_a_mesh_publishes_it_after_each_stats_message_on_its_mesh_key()
+    {
+        var bus = new FakeBus();
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1700000000));
+        var (log, _) = CollectingSink.Logger();
+        var motes = 1;
+        var publisher = new StatsPublisher(AgentName.Parse("agent_1"), "serial", () => [], new TrafficCounters(), bus, TimeSpan.FromSeconds(10), log, time,
+            mesh: () => new MeshReport("agent_1", "r", "bbbb::/64", Enumerable.Range(0, motes).Select(i => new MoteReport($"m{i}", "", [], null, null)).ToList(), []));
+        using var stop = new CancellationTokenSource();
+        var run = publisher.RunAsync(stop.Token);
+
+        Assert.Single(MeshReport.TryParse(await bus.WaitForAsync("fromAgent.agent_1.mesh"))!.Motes);
+        motes = 4;
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(4, MeshReport.TryParse(await bus.WaitForAsync("fromAgent.agent_1.mesh", count: 2))!.Motes.Count);
+
+        await stop.CancelAsync();
+        await run;
+    }
 }
