@@ -20,10 +20,11 @@ drain() {
 }
 
 # udp_run SIZE PPS SECONDS: offers PPS datagrams/s of SIZE bytes from NS1 to NS2's iperf3 server for SECONDS;
-# prints "sent received" (datagrams). A run that fails or hangs prints "0 0".
+# prints "sent received" (datagrams). A run that fails or hangs prints "0 0". The sockets get 2 MB buffers: with the
+# default 208 KB the receiving iperf3 itself dropped datagrams of a burst (Udp6RcvbufErrors), whatever the chain.
 udp_run() {
     local size=$1 pps=$2 seconds=$3 out
-    out=$(ip netns exec "$NS1" timeout $(( seconds + 20 )) iperf3 -c bbbb::2 -u -l "$size" -b $(( pps * size * 8 )) \
+    out=$(ip netns exec "$NS1" timeout $(( seconds + 20 )) iperf3 -c bbbb::2 -u -w 2M -l "$size" -b $(( pps * size * 8 )) \
         -t "$seconds" --connect-timeout 5000 2>&1) || { echo "0 0"; return 0; }
     # Loss from what the receiver got of what the sender sent: the receiver's own total misses a lost tail.
     awk '/ sender$/ { split($(NF-2), s, "/"); sent = s[2] }

@@ -21,7 +21,8 @@
 # file, an empty plugin list, an empty env file and its own Erlang cookie (HOME points there),
 # so the node shares nothing with a default node the Debian package may run except epmd.
 # The Erlang distribution port defaults to PORT+1000 (keep PORT below 31000 so that both stay
-# out of the kernel's ephemeral range). Progress goes to stderr; `ctl` prints rabbitmqctl's
+# out of the kernel's ephemeral range). BROKER_ERL_ARGS, if set, is passed to the node's Erlang VM
+# (RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS; bench/compare.sh stops its schedulers spinning with it). Progress goes to stderr; `ctl` prints rabbitmqctl's
 # stdout unchanged.
 set -euo pipefail
 
@@ -163,6 +164,7 @@ RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf
 RABBITMQ_ADVANCED_CONFIG_FILE=$dir/advanced.config
 RABBITMQ_PID_FILE=$dir/pid
 EOF
+    [[ -n ${BROKER_ERL_ARGS:-} ]] && printf 'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=%s\n' "$BROKER_ERL_ARGS" >>"$dir/env"
     # rabbitmqctl listens on a distribution port of its own, by default one of 35672-35682 shared
     # by every CLI call on the machine (and inside the ephemeral range): busy test runs side by side
     # then wait on each other. Our test ports get three CLI ports each in 26000-31999.

@@ -87,7 +87,8 @@ public static class RouterCommand
                 MaxAgents: result.GetValue(maxAgents));
             if (options.ForgetAfter is { TotalSeconds: <= 0 }) throw new UsageException("--forget-after must be a positive number of seconds");
             if (options.MaxAgents < 1) throw new UsageException("--max-agents must be at least 1");
-            var busOptions = global.Bus(result, "agent router");
+            // The router never asks what became of a forward: confirms would only be work for the broker.
+            var busOptions = global.Bus(result, "agent router") with { PublisherConfirms = false };
             options = options with { ReplicatedQueue = (result.GetValue(queueType) ?? (busOptions.Nodes.All.Count > 1 ? "quorum" : "classic")) == "quorum" };
             var vhostList = (result.GetValue(vhosts) ?? []).Distinct().ToList();
             if (vhostList.Any(string.IsNullOrWhiteSpace)) throw new UsageException("--vhost needs a name");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -56,6 +57,21 @@ public sealed class QueueIsolationTests(BrokerFixture broker)
         var shared = Assert.Single(queues, q => !q.Exclusive);
         Assert.Equal("agent.router.packets", shared.Name);
         Assert.Equal(["fromAgent.*.802154.serial.packet.raw", "fromAgent.*.ip.tun.packet.raw"], shared.Keys.Order(StringComparer.Ordinal));
+
+        // What the router costs the broker per packet: no publisher confirm (it never asks what became of a forward),
+        // and acks a batch at a time, the end of a burst too: 40 packets (two batches and a rest) leave none unacked.
+        await using var agent2 = await BusClient.ConnectAsync(url, "toAgent.agent_2.ip.tun.packet.raw");
+        for (ushort i = 1; i <= 40; i++)
+            await agent2.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw", PacketBody.Json(
+                IcmpPackets.EchoRequestV6(IPAddress.Parse("bbbb::1"), IPAddress.Parse("bbbb::2"), 7, i, new byte[8])));
+        await Until(async () => agent2.Received.Count(r => r.Key == "toAgent.agent_2.ip.tun.packet.raw") == 40,
+            () => $"the router forwarded {agent2.Received.Count} of 40 packets");
+        long unacked = -1;
+        await Until(async () => (unacked = await UnackedAsync(vhost, shared.Name)) == 0,
+            () => $"the shared queue keeps {unacked} messages unacked after the burst");
+        var confirms = await ChannelConfirmsAsync(vhost, "agent router");
+        Assert.NotEmpty(confirms);
+        Assert.All(confirms, confirm => Assert.False(confirm, "a channel of the router asks for publisher confirms"));
         Assert.Equal(0, (await router.StopAsync()).ExitCode);
     }
 
@@ -79,6 +95,31 @@ public sealed class QueueIsolationTests(BrokerFixture broker)
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"not all of {string.Join(", ", keys)} bound in {vhost}; bound: {string.Join(", ", bindings)}");
             await Task.Delay(500);
+        }
+    }
+
+    private async Task<long> UnackedAsync(string vhost, string queue) =>
+        (long)JsonNode.Parse(await broker.CtlAsync("list_queues", "-p", vhost, "name", "messages_unacknowledged", "--formatter", "json"))!
+            .AsArray().Single(q => (string)q!["name"]! == queue)!["messages_unacknowledged"]!;
+
+    /// <summary>Whether each channel of the client named <paramref name="client"/> is in confirm mode, as the broker says.</summary>
+    private async Task<IReadOnlyList<bool>> ChannelConfirmsAsync(string vhost, string client)
+    {
+        // client_properties is a list of [key, type, value]; the client's name is its connection_name.
+        var connections = JsonNode.Parse(await broker.CtlAsync("list_connections", "-p", vhost, "pid", "client_properties", "--formatter", "json"))!
+            .AsArray().Where(c => c!["client_properties"]!.AsArray().Any(p => (string?)p![0] == "connection_name" && (string?)p[2] == client))
+            .Select(c => (string)c!["pid"]!).ToHashSet();
+        return JsonNode.Parse(await broker.CtlAsync("list_channels", "-p", vhost, "connection", "confirm", "--formatter", "json"))!
+            .AsArray().Where(c => connections.Contains((string)c!["connection"]!)).Select(c => (bool)c!["confirm"]!).ToList();
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, Func<string> failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(failure());
+            await Task.Delay(200);
         }
     }
 

@@ -29,6 +29,12 @@ public sealed record BusOptions(AmqpUrl Url, string Exchange, TimeSpan ConnectTi
     /// <summary>The same broker and settings for another session (vhost) on it.</summary>
     public BusOptions ForVhost(string vhost) => this with { Url = Url.WithVhost(vhost), Nodes = Nodes.WithVhost(vhost) };
 
+    /// <summary>
+    /// Whether the broker confirms every publish (an agent: its <c>up</c> counts what the broker took). Off for a
+    /// publisher that never asks what became of a message, such as the router: each confirm is work for the broker.
+    /// </summary>
+    public bool PublisherConfirms { get; init; } = true;
+
     /// <summary>What the user must hear about how the broker is reached (an unchecked certificate, a URL file others can read), logged before connecting.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -8,7 +8,8 @@ namespace Agent.Core.Bus;
 
 /// <summary>
 /// The bus on RabbitMQ: one connection, one channel for publishing (with publisher confirms, settled off the publisher's
-/// path through a bounded <see cref="ConfirmWindow"/>) and one per subscription, automatic recovery on with a 1 s interval.
+/// path through a bounded <see cref="ConfirmWindow"/>, unless <see cref="BusOptions.PublisherConfirms"/> is off: then a
+/// packet counts as confirmed once it is written) and one per subscription, automatic recovery on with a 1 s interval.
 /// A broker that blocks publishers (memory or disk alarm) is said and seen at once: publishes are refused as
 /// <see cref="PublishResult.Blocked"/> instead of queueing in the socket. The first connect is retried here with
 /// backoff, since the client does not cover it.
@@ -124,7 +125,8 @@ public sealed class RabbitMqBus : IMessageBus
             {
                 var connection = await factory.CreateConnectionAsync(nodes, options.ClientName, cancellationToken);
                 var channel = await connection.CreateChannelAsync(
-                    new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);
+                    new CreateChannelOptions(publisherConfirmationsEnabled: options.PublisherConfirms, publisherConfirmationTrackingEnabled: false),
+                    cancellationToken);
                 log.Information("Connected to {Url}{Tls}", options.Nodes.MaskedFor(connection.Endpoint.HostName, connection.Endpoint.Port), over);
                 return new RabbitMqBus(connection, channel, options, log);
             }
@@ -185,6 +187,7 @@ public sealed class RabbitMqBus : IMessageBus
         var properties = correlationId is null
             ? JsonProperties
             : new BasicProperties(JsonProperties) { CorrelationId = correlationId };
+        if (!_options.PublisherConfirms) return await PublishUnconfirmedAsync(routingKey, properties, body, outcome, state, cancellationToken);
         await _confirms.ReserveAsync(cancellationToken);
         ulong? sequence = null;
         try
@@ -216,6 +219,26 @@ public sealed class RabbitMqBus : IMessageBus
         {
             _publishLock.Release();
         }
+    }
+
+    private async ValueTask<PublishResult> PublishUnconfirmedAsync(string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body,
+        IPublishOutcome? outcome, long state, CancellationToken cancellationToken)
+    {
+        await _publishLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, properties, body, cancellationToken);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+        {
+            return PublishResult.Unavailable;
+        }
+        finally
+        {
+            _publishLock.Release();
+        }
+        outcome?.Confirmed(state);
+        return PublishResult.Accepted;
     }
 
     public Task SettleAsync(TimeSpan bound) => _confirms.DrainAsync(bound);

@@ -22,6 +22,7 @@ internal sealed class RabbitMqSubscription
     private readonly CancellationToken _stopping;
     private IChannel? _channel;
     private string? _queue;
+    private AckBatch? _acks;
 
     public RabbitMqSubscription(IConnection connection, string exchange, IReadOnlyCollection<string> keys, MessageHandler handler,
         SubscribeOptions options, ILogger log, Action resubscribed, CancellationToken stopping)
@@ -49,8 +50,35 @@ internal sealed class RabbitMqSubscription
     {
         _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await _channel.BasicQosAsync(0, _options.Prefetch, false, cancellationToken);
+        if (AcksOnReceipt) _acks = new AckBatch(_options.Prefetch);
         await ConsumeAsync(cancellationToken);
+        if (_acks is not null) _ = FlushAcksAsync(_acks, _channel);
     }
+
+    /// <summary>Acks the rest of a burst once deliveries pause (a batch that is not full is acked within this period).</summary>
+    private async Task FlushAcksAsync(AckBatch acks, IChannel channel)
+    {
+        using var timer = new PeriodicTimer(AckFlushPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping))
+            {
+                try
+                {
+                    await acks.FlushAsync(channel);
+                }
+                catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+                {
+                    // The connection is going; what was not acked is the broker's to deliver again (and ours to drop).
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static readonly TimeSpan AckFlushPeriod = TimeSpan.FromMilliseconds(20);
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
@@ -89,8 +117,8 @@ internal sealed class RabbitMqSubscription
     {
         try
         {
-            // Ack on receipt, before handling (as the ioppytest router does): at most once across replicas.
-            if (AcksOnReceipt) await _channel!.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+            // Ack on receipt, before handling (as the ioppytest router does), a batch at a time: at most once across replicas.
+            if (_acks is { } acks) await acks.ReceivedAsync(_channel!, delivery.DeliveryTag);
             // Delivered before, to a replica whose connection (or node) went before its ack arrived: it may have been
             // handled already, so it is not handled again.
             if (AcksOnReceipt && delivery.Redelivered)
