@@ -11,7 +11,7 @@ namespace Agent.Core.Bus;
 /// work the broker no longer does. Delivery tags only grow on a channel (the client keeps them growing across a
 /// recovery and ignores an ack for a tag from before it).
 /// </summary>
-internal sealed class AckBatch(ushort prefetch)
+internal sealed class AckBatch(IChannel channel, ushort prefetch)
 {
     private readonly SemaphoreSlim _sending = new(1, 1);
     private ulong _received; // the newest delivery tag taken
@@ -21,14 +21,14 @@ internal sealed class AckBatch(ushort prefetch)
     public int Every { get; } = Math.Max(1, prefetch / 4);
 
     /// <summary>Takes note of a delivery; acks everything up to it when a batch is full.</summary>
-    public async ValueTask ReceivedAsync(IChannel channel, ulong deliveryTag)
+    public async ValueTask ReceivedAsync(ulong deliveryTag)
     {
         Volatile.Write(ref _received, deliveryTag);
-        if (deliveryTag - Volatile.Read(ref _acked) >= (ulong)Every) await FlushAsync(channel);
+        if (deliveryTag - Volatile.Read(ref _acked) >= (ulong)Every) await FlushAsync();
     }
 
     /// <summary>Acks every delivery taken and not yet acked, if any.</summary>
-    public async ValueTask FlushAsync(IChannel channel)
+    public async ValueTask FlushAsync()
     {
         if (Volatile.Read(ref _received) <= Volatile.Read(ref _acked)) return;
         await _sending.WaitAsync();

@@ -187,8 +187,8 @@ public sealed class RabbitMqBus : IMessageBus
         var properties = correlationId is null
             ? JsonProperties
             : new BasicProperties(JsonProperties) { CorrelationId = correlationId };
-        if (!_options.PublisherConfirms) return await PublishUnconfirmedAsync(routingKey, properties, body, outcome, state, cancellationToken);
-        await _confirms.ReserveAsync(cancellationToken);
+        var confirmed = _options.PublisherConfirms;
+        if (confirmed) await _confirms.ReserveAsync(cancellationToken);
         ulong? sequence = null;
         try
         {
@@ -196,22 +196,29 @@ public sealed class RabbitMqBus : IMessageBus
         }
         catch
         {
-            _confirms.Release();
+            if (confirmed) _confirms.Release();
             throw;
         }
         try
         {
-            sequence = await _publishChannel.GetNextPublishSequenceNumberAsync(cancellationToken);
-            _confirms.Add(sequence.Value, outcome ?? IgnoredOutcome.Instance, state);
+            if (confirmed)
+            {
+                sequence = await _publishChannel.GetNextPublishSequenceNumberAsync(cancellationToken);
+                _confirms.Add(sequence.Value, outcome ?? IgnoredOutcome.Instance, state);
+            }
             await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, properties, body, cancellationToken);
+            if (!confirmed) outcome?.Confirmed(state); // written is all anyone will hear of it
             return PublishResult.Accepted;
         }
         catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException
             or OperationCanceledException)
         {
             // Not sent. Unless the connection's loss told the outcome already (lost), nothing will.
-            if (sequence is null) _confirms.Release();
-            else if (!_confirms.Forget(sequence.Value)) return PublishResult.Accepted;
+            if (confirmed)
+            {
+                if (sequence is null) _confirms.Release();
+                else if (!_confirms.Forget(sequence.Value)) return PublishResult.Accepted;
+            }
             if (e is OperationCanceledException) throw;
             return PublishResult.Unavailable;
         }
@@ -219,26 +226,6 @@ public sealed class RabbitMqBus : IMessageBus
         {
             _publishLock.Release();
         }
-    }
-
-    private async ValueTask<PublishResult> PublishUnconfirmedAsync(string routingKey, BasicProperties properties, ReadOnlyMemory<byte> body,
-        IPublishOutcome? outcome, long state, CancellationToken cancellationToken)
-    {
-        await _publishLock.WaitAsync(cancellationToken);
-        try
-        {
-            await _publishChannel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, properties, body, cancellationToken);
-        }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
-        {
-            return PublishResult.Unavailable;
-        }
-        finally
-        {
-            _publishLock.Release();
-        }
-        outcome?.Confirmed(state);
-        return PublishResult.Accepted;
     }
 
     public Task SettleAsync(TimeSpan bound) => _confirms.DrainAsync(bound);

@@ -50,13 +50,13 @@ internal sealed class RabbitMqSubscription
     {
         _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await _channel.BasicQosAsync(0, _options.Prefetch, false, cancellationToken);
-        if (AcksOnReceipt) _acks = new AckBatch(_options.Prefetch);
+        if (AcksOnReceipt) _acks = new AckBatch(_channel, _options.Prefetch);
         await ConsumeAsync(cancellationToken);
-        if (_acks is not null) _ = FlushAcksAsync(_acks, _channel);
+        if (_acks is not null) _ = FlushAcksAsync(_acks);
     }
 
     /// <summary>Acks the rest of a burst once deliveries pause (a batch that is not full is acked within this period).</summary>
-    private async Task FlushAcksAsync(AckBatch acks, IChannel channel)
+    private async Task FlushAcksAsync(AckBatch acks)
     {
         using var timer = new PeriodicTimer(AckFlushPeriod);
         try
@@ -65,7 +65,7 @@ internal sealed class RabbitMqSubscription
             {
                 try
                 {
-                    await acks.FlushAsync(channel);
+                    await acks.FlushAsync();
                 }
                 catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
                 {
@@ -118,7 +118,7 @@ internal sealed class RabbitMqSubscription
         try
         {
             // Ack on receipt, before handling (as the ioppytest router does), a batch at a time: at most once across replicas.
-            if (_acks is { } acks) await acks.ReceivedAsync(_channel!, delivery.DeliveryTag);
+            if (_acks is { } acks) await acks.ReceivedAsync(delivery.DeliveryTag);
             // Delivered before, to a replica whose connection (or node) went before its ack arrived: it may have been
             // handled already, so it is not handled again.
             if (AcksOnReceipt && delivery.Redelivered)

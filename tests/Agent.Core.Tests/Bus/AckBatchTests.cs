@@ -22,44 +22,44 @@ public sealed class AckBatchTests
     [Fact]
     public async Task While_deliveries_stream_one_ack_covers_a_quarter_of_the_prefetch()
     {
-        var batch = new AckBatch(prefetch: 64);
+        var batch = new AckBatch(_channel, prefetch: 64);
         Assert.Equal(16, batch.Every);
-        for (ulong tag = 1; tag <= 40; tag++) await batch.ReceivedAsync(_channel, tag);
+        for (ulong tag = 1; tag <= 40; tag++) await batch.ReceivedAsync(tag);
         Assert.Equal([(16UL, true), (32UL, true)], _acks);
     }
 
     [Fact]
     public async Task When_deliveries_pause_the_rest_is_acked_once_and_an_empty_flush_sends_nothing()
     {
-        var batch = new AckBatch(prefetch: 64);
-        for (ulong tag = 1; tag <= 5; tag++) await batch.ReceivedAsync(_channel, tag);
+        var batch = new AckBatch(_channel, prefetch: 64);
+        for (ulong tag = 1; tag <= 5; tag++) await batch.ReceivedAsync(tag);
         Assert.Empty(_acks); // a burst smaller than a batch waits for the flush
-        await batch.FlushAsync(_channel);
-        await batch.FlushAsync(_channel);
+        await batch.FlushAsync();
+        await batch.FlushAsync();
         Assert.Equal([(5UL, true)], _acks);
-        for (ulong tag = 6; tag <= 21; tag++) await batch.ReceivedAsync(_channel, tag);
+        for (ulong tag = 6; tag <= 21; tag++) await batch.ReceivedAsync(tag);
         Assert.Equal([(5UL, true), (21UL, true)], _acks);
     }
 
     [Fact]
     public async Task A_prefetch_of_one_acks_every_delivery()
     {
-        var batch = new AckBatch(prefetch: 1);
-        for (ulong tag = 1; tag <= 3; tag++) await batch.ReceivedAsync(_channel, tag);
+        var batch = new AckBatch(_channel, prefetch: 1);
+        for (ulong tag = 1; tag <= 3; tag++) await batch.ReceivedAsync(tag);
         Assert.Equal([(1UL, true), (2UL, true), (3UL, true)], _acks);
     }
 
     [Fact]
     public async Task Flushes_racing_the_deliveries_never_ack_a_tag_twice_or_go_backwards()
     {
-        var batch = new AckBatch(prefetch: 8);
+        var batch = new AckBatch(_channel, prefetch: 8);
         var deliveries = Task.Run(async () =>
         {
-            for (ulong tag = 1; tag <= 5000; tag++) await batch.ReceivedAsync(_channel, tag);
+            for (ulong tag = 1; tag <= 5000; tag++) await batch.ReceivedAsync(tag);
         });
-        while (!deliveries.IsCompleted) await batch.FlushAsync(_channel);
+        while (!deliveries.IsCompleted) await batch.FlushAsync();
         await deliveries;
-        await batch.FlushAsync(_channel);
+        await batch.FlushAsync();
         var tags = _acks.Select(a => a.Tag).ToList();
         Assert.Equal(tags.Order().Distinct(), tags); // strictly increasing
         Assert.Equal(5000UL, tags[^1]);
