@@ -73,9 +73,10 @@ public sealed class Rfc2217LineTests
         await using var peer = new TcpPeer();
         await using var line = new RunningLine(Line(peer, baud: 57600, flow: Termios.Flow.XonXoff));
         await peer.AcceptAsync();
-        Assert.Null(line.Line.Write([0x7E, 0x7E]));
         await peer.SendAsync([0x7E, 0x53, 0x7E]);
         await WaitUntilAsync(() => line.Received.Length == 3, "the mote's bytes did not arrive");
+        // Written once the line has read from the socket: the server's accept alone does not say the line knows it is connected.
+        Assert.Null(line.Line.Write([0x7E, 0x7E]));
 
         await WaitForLogAsync("did not agree to COM-PORT-OPTION within 3 s; sending the settings anyway");
         var received = Hex(await peer.ReceiveAsync(Offer.Length / 2 + 2 + 44));
