@@ -8,7 +8,7 @@ namespace Agent.Benchmarks;
 /// </summary>
 internal sealed class LoopbackBus : IMessageBus
 {
-    private readonly List<(string[] Keys, MessageHandler Handler)> _subscriptions = [];
+    private readonly List<(List<string> Keys, MessageHandler Handler)> _subscriptions = [];
     private readonly Dictionary<string, MessageHandler?> _handlers = new(StringComparer.Ordinal); // per key, found once
 
     private long _published;
@@ -39,11 +39,23 @@ internal sealed class LoopbackBus : IMessageBus
 
     public Task SettleAsync(TimeSpan bound) => Task.CompletedTask;
 
-    public Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+    public Task<IBusSubscription> SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
         SubscribeOptions? options = null)
     {
-        _subscriptions.Add(([.. bindingKeys], handler));
-        return Task.CompletedTask;
+        List<string> keys = [.. bindingKeys];
+        _subscriptions.Add((keys, handler));
+        return Task.FromResult<IBusSubscription>(new Subscription(this, keys));
+    }
+
+    /// <summary>A key bound later: the handlers found per key so far are found again.</summary>
+    private sealed class Subscription(LoopbackBus bus, List<string> keys) : IBusSubscription
+    {
+        public Task BindAsync(string key, CancellationToken cancellationToken)
+        {
+            keys.Add(key);
+            bus._handlers.Clear();
+            return Task.CompletedTask;
+        }
     }
 
     public long Reconnects => 0;

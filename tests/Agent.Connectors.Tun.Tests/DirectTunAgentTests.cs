@@ -1,6 +1,7 @@
 using System.Text;
 using Agent.Core.Drops;
 using Agent.Core.Protocol;
+using Agent.Core.Stats;
 using Agent.Testing;
 
 namespace Agent.Connectors.Tun.Tests;
@@ -22,14 +23,47 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         for (var i = 0; i < 1000 && _device!.Written.Count < count; i++) await Task.Delay(10);
     }
 
+    /// <summary>Teaches the agent a peer as our agents' stats do, and waits until it has bound the peer's uplink.</summary>
+    private async Task LearnAsync(string peer)
+    {
+        await _bus.DeliverAsync($"fromAgent.{peer}.stats", Encoding.UTF8.GetBytes($$"""{"name": "{{peer}}"}"""));
+        Assert.True(await Eventually.TrueAsync(() => _bus.BoundKeys.Contains($"fromAgent.{peer}.ip.tun.packet.raw")), string.Join(", ", _bus.BoundKeys));
+    }
+
     [Fact]
-    public async Task It_binds_every_agents_uplink_and_says_direct_in_its_announcement()
+    public async Task It_says_direct_in_its_announcement_and_asks_who_is_there()
     {
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_2", direct: true).RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
-        Assert.Contains(Topics.AllIpPacketsUp, _bus.BoundKeys);
         Assert.True(Json(_bus.BodiesOn("fromAgent.agent_2.ip.tun.started")[0])["direct"]!.GetValue<bool>());
+        await _bus.WaitForAsync(StatsKeys.Request); // every agent answers with its stats, every router with its agents
+        Assert.Contains(StatsKeys.AllAgents, _bus.BoundKeys);
+        Assert.Contains(StatsKeys.Router, _bus.BoundKeys);
+        Assert.Contains(Topics.AllTunStarted, _bus.BoundKeys);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    public async Task It_binds_each_peers_uplink_as_it_learns_the_peer_never_its_own_nor_every_agents()
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Agent("agent_2", direct: true).RunAsync(stop.Token);
+        await _bus.WaitForAsync(Topics.ComponentReady);
+        Assert.DoesNotContain(_bus.BoundKeys, k => k.EndsWith(".ip.tun.packet.raw", StringComparison.Ordinal) && k.StartsWith("fromAgent.", StringComparison.Ordinal));
+
+        await LearnAsync("agent_1"); // its stats
+        await _bus.DeliverAsync("router.stats", Encoding.UTF8.GetBytes("""{"agents": ["agent_2", "agent_3", "bad.name", 7]}"""));
+        await _bus.DeliverAsync("fromAgent.agent_4.ip.tun.started", Encoding.UTF8.GetBytes("""{"ipv6_prefix": "bbbb", "ipv6_host": "4"}"""));
+        await _bus.DeliverAsync("fromAgent.agent_5.stats", Encoding.UTF8.GetBytes("not json")); // teaches nothing
+        await _bus.DeliverAsync("fromAgent.agent_2.stats", Encoding.UTF8.GetBytes("""{"name": "agent_2"}""")); // its own
+        await _bus.DeliverAsync("fromAgent.agent_1.stats", Encoding.UTF8.GetBytes("""{"name": "agent_1"}""")); // again
+        Assert.True(await Eventually.TrueAsync(() => _bus.BoundKeys.Contains("fromAgent.agent_4.ip.tun.packet.raw")));
+
+        var uplinks = _bus.BoundKeys.Where(k => k.StartsWith("fromAgent.", StringComparison.Ordinal) && k.EndsWith(".ip.tun.packet.raw", StringComparison.Ordinal));
+        Assert.Equal(["fromAgent.agent_1.ip.tun.packet.raw", "fromAgent.agent_3.ip.tun.packet.raw", "fromAgent.agent_4.ip.tun.packet.raw"],
+            uplinks.Order(StringComparer.Ordinal));
         await stop.CancelAsync();
         await run;
     }
@@ -41,6 +75,8 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         var run = Agent("agent_2").RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
         Assert.DoesNotContain(Topics.AllIpPacketsUp, _bus.BoundKeys);
+        Assert.DoesNotContain(StatsKeys.Router, _bus.BoundKeys);
+        Assert.Empty(_bus.BodiesOn(StatsKeys.Request));
         Assert.Null(Json(_bus.BodiesOn("fromAgent.agent_2.ip.tun.started")[0])["direct"]);
         await stop.CancelAsync();
         await run;
@@ -52,6 +88,7 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_2", direct: true).RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
+        await LearnAsync("agent_1");
         const string peer = "fromAgent.agent_1.ip.tun.packet.raw";
 
         await _bus.DeliverAsync(peer, Body(SamplePackets.EchoRequestV6)); // bbbb::2: ours
@@ -79,6 +116,7 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         using var stop = new CancellationTokenSource();
         var run = Agent("agent_1", direct: true).RunAsync(stop.Token);
         await _bus.WaitForAsync(Topics.ComponentReady);
+        await LearnAsync("agent_2");
         var toSelf = To(SamplePackets.EchoRequestV6, 1);
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Body(toSelf));
         await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.packet.raw", Body(toSelf));

@@ -17,25 +17,66 @@ public sealed class DirectTests(BrokerFixture broker)
         return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), result.StandardOutput.Contains("DUP!"));
     }
 
+    /// <summary>The keys bound to one queue, read back from the broker.</summary>
+    private async Task<IReadOnlyList<string>> BindingsAsync(string vhost, string queue) =>
+        (await broker.CtlAsync("list_bindings", "-p", vhost, "--quiet", "--no-table-headers", "destination_name", "routing_key"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('\t')).Where(f => f.Length == 2 && f[0] == queue).Select(f => f[1]).ToList();
+
     [Fact]
     public async Task Two_direct_agents_ping_each_other_without_a_router()
     {
-        var url = await broker.CreateSessionAsync($"direct-{Environment.ProcessId}");
+        var vhost = $"direct-{Environment.ProcessId}";
+        var url = await broker.CreateSessionAsync(vhost);
         await using var ns1 = await Netns.CreateAsync("agt-dr1");
         await using var ns2 = await Netns.CreateAsync("agt-dr2");
         await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct");
-        await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--direct");
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
+        // agent_1 learns agent_2 from its announcement; agent_2 learns agent_1 from the stats it asks for at start.
+        await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--direct");
         await a2.WaitForLineAsync(@"Interface tun\d+ is up");
+        await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
+        await a2.WaitForLineAsync(@"Taking agent_1's packets from fromAgent\.agent_1\.ip\.tun\.packet\.raw");
         foreach (var (ns, destination) in new[] { (ns1, "bbbb::2"), (ns2, "10.2.0.1") })
         {
             var (sent, received, duplicates) = await PingAsync(ns, destination);
             Assert.True(received >= sent * 9 / 10, $"{destination}: {received} of {sent}");
             Assert.False(duplicates);
         }
+
+        // One key per peer, none for itself: the broker never hands an agent its own packets.
+        var bound = await BindingsAsync(vhost, "agent.agent_1");
+        Assert.Contains("fromAgent.agent_2.ip.tun.packet.raw", bound);
+        Assert.DoesNotContain("fromAgent.*.ip.tun.packet.raw", bound);
+        Assert.DoesNotContain("fromAgent.agent_1.ip.tun.packet.raw", bound);
+
+        // A queue deleted under the agent is declared again with the peers it had learnt.
+        await broker.CtlAsync("delete_queue", "-p", vhost, "agent.agent_1");
+        await a1.WaitForLineAsync("Consuming .* again");
+        Assert.Contains("fromAgent.agent_2.ip.tun.packet.raw", await BindingsAsync(vhost, "agent.agent_1"));
+        var (sentAgain, receivedAgain, _) = await PingAsync(ns1, "bbbb::2");
+        Assert.True(receivedAgain >= sentAgain * 9 / 10, $"after the queue came back: {receivedAgain} of {sentAgain}");
+
         Assert.Equal(0, (await a1.StopAsync()).ExitCode);
-        // What went to agent_2 was agent_2's to take; nothing of agent_1's own came back down to it.
         Assert.DoesNotContain(a1.Lines, l => Regex.IsMatch(l, @"down #\d+ .* bbbb::1 -> bbbb::2 "));
+    }
+
+    [Fact]
+    public async Task A_direct_agent_learns_an_original_agent_that_announced_before_it_from_the_router()
+    {
+        var url = await broker.CreateSessionAsync($"direct-orig-{Environment.ProcessId}");
+        await using var ns1 = await Netns.CreateAsync("agt-do1");
+        await using var router = AgentProcess.Start("router", "router", "--url", url);
+        await router.WaitForLineAsync("Routing");
+        await using var original = await OriginalAgent.StartAsync(url, "agent_2", "bbbb", "2"); // announces once, publishes no stats
+        await router.WaitForLineAsync("agent_2 owns bbbb::2");
+        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct");
+        await a1.WaitForLineAsync(@"Interface tun\d+ is up");
+        // Our router sends a direct agent nothing: the replies reach agent_1 only through the key it bound.
+        await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
+        var (sent, received, duplicates) = await PingAsync(ns1, "bbbb::2");
+        Assert.True(received >= sent * 9 / 10, $"{received} of {sent}; {original.Answered} answered");
+        Assert.False(duplicates);
     }
 
     [Fact]

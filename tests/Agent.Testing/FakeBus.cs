@@ -6,7 +6,7 @@ namespace Agent.Testing;
 /// <summary>An in-memory bus: records what is published, and lets a test deliver messages to the subscribers.</summary>
 public sealed class FakeBus : IMessageBus
 {
-    private readonly List<(IReadOnlyCollection<string> Keys, MessageHandler Handler)> _subscriptions = [];
+    private readonly List<(List<string> Keys, MessageHandler Handler)> _subscriptions = [];
 
     public ConcurrentQueue<(string Key, byte[] Body)> Published { get; } = new();
 
@@ -61,7 +61,13 @@ public sealed class FakeBus : IMessageBus
         Reconnected?.Invoke();
     }
 
-    public IReadOnlyList<string> BoundKeys => _subscriptions.SelectMany(s => s.Keys).ToList();
+    public IReadOnlyList<string> BoundKeys
+    {
+        get
+        {
+            lock (_subscriptions) return _subscriptions.SelectMany(s => s.Keys).ToList();
+        }
+    }
 
     public ConcurrentQueue<(string Key, string CorrelationId)> Correlations { get; } = new();
 
@@ -76,12 +82,23 @@ public sealed class FakeBus : IMessageBus
 
     public List<SubscribeOptions?> SubscribeOptions { get; } = [];
 
-    public Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+    public Task<IBusSubscription> SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
         SubscribeOptions? options = null)
     {
+        List<string> keys = [.. bindingKeys];
         lock (_subscriptions) SubscribeOptions.Add(options);
-        lock (_subscriptions) _subscriptions.Add((bindingKeys, handler));
-        return Task.CompletedTask;
+        lock (_subscriptions) _subscriptions.Add((keys, handler));
+        return Task.FromResult<IBusSubscription>(new Subscription(this, keys));
+    }
+
+    /// <summary>Keys bound later are matched as those bound at first.</summary>
+    private sealed class Subscription(FakeBus bus, List<string> keys) : IBusSubscription
+    {
+        public Task BindAsync(string key, CancellationToken cancellationToken)
+        {
+            lock (bus._subscriptions) keys.Add(key);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>Delivers a message to every subscriber bound to exactly this key (tests use exact keys or '#').</summary>

@@ -29,6 +29,7 @@ public sealed class SessionAgent
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _instance;
+    private readonly DirectPeers? _peers; // router-less: the agents whose uplink it binds
     private CancellationToken _stopping;
     private long _nameClashes;
     private IConnector? _connector;
@@ -47,6 +48,7 @@ public sealed class SessionAgent
         _log = log;
         _time = time;
         _instance = options.Instance ?? AgentOptions.NewInstance();
+        if (options.Direct) _peers = new DirectPeers(name, kind.Topics, log);
     }
 
     /// <summary>
@@ -58,15 +60,18 @@ public sealed class SessionAgent
         // Ours, so that a stop for any reason ends the relay, the stats and a start in progress.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _stopping = stop.Token;
-        Task? stats = null;
+        Task? stats = null, peers = null;
         try
         {
-            await SubscribeAsync();
+            var queue = await SubscribeAsync();
+            if (_peers is not null) peers = _peers.BindAsync(queue, _stopping);
             await StartAsync(async ct => await _kind.OpenAtStartAsync(ct) is { } c ? OpenResult.Opened(c) : default, _kind.Topics.Start);
             if (_connector is null) _log.Information("{Waiting}", _kind.Waiting);
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), _stopping);
             if (_kind.PeerKeys.Count > 0)
                 await _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(_name.Value), _stopping);
+            // Router-less: every agent of ours (its stats) and every router (the agents it knows) say who is there.
+            if (_peers is not null) await _bus.TryPublishAsync(StatsKeys.Request, StatsKeys.RequestBody(_name.Value), _stopping);
             stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time,
                 _instance, () => Interlocked.Read(ref _nameClashes), _kind.Mesh).RunAsync(_stopping);
 
@@ -86,21 +91,23 @@ public sealed class SessionAgent
         {
             await stop.CancelAsync();
             if (stats is not null) await stats.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (peers is not null) await peers.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await StopAsync();
         }
     }
 
     /// <summary>
     /// One queue for the agent's own keys, named after it and exclusive, so that the broker refuses a second agent of the
-    /// same name in the session at once (unless told to share the name).
+    /// same name in the session at once (unless told to share the name). A router-less agent binds its peers' uplink
+    /// keys to it as it learns them.
     /// </summary>
-    private async Task SubscribeAsync()
+    private async Task<IBusSubscription> SubscribeAsync()
     {
         string[] keys = [_kind.Topics.Start, _kind.Topics.Down, Topics.IdentifyRequest, StatsKeys.Agent(_name), .. _kind.PeerKeys,
-            .. _options.Direct ? [_kind.Topics.AllUp] : Array.Empty<string>()];
+            .. _peers?.LearningKeys ?? []];
         try
         {
-            await _bus.SubscribeAsync(keys, OnMessageAsync, _stopping, _options.ShareName ? null : new SubscribeOptions(OwnQueue: $"agent.{_name}"));
+            return await _bus.SubscribeAsync(keys, OnMessageAsync, _stopping, _options.ShareName ? null : new SubscribeOptions(OwnQueue: $"agent.{_name}"));
         }
         catch (QueueInUseException e)
         {
@@ -120,6 +127,7 @@ public sealed class SessionAgent
             }
             return;
         }
+        if (_peers is { } peers && peers.Learn(routingKey, body.Span)) return;
         if (routingKey == _kind.Topics.Down)
         {
             if (_relay is { } relay) relay.OnDownlink(routingKey, body.Span);
@@ -128,7 +136,7 @@ public sealed class SessionAgent
         }
         if (_options.Direct && IsPeerPacket(routingKey))
         {
-            // A router-less agent hears every agent's uplink, its own too: that one is not for its device.
+            // Its own uplink is never bound (DirectPeers skips its name): a guard against writing its packets back.
             if (routingKey == _kind.Topics.Up) return;
             if (_relay is { } relay) relay.OnPeerPacket(routingKey, body.Span);
             else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet", Quiet: true));
@@ -169,7 +177,7 @@ public sealed class SessionAgent
         await AnnounceAsync();
     }
 
-    /// <summary>Another agent's uplink key of this kind (<c>fromAgent.X.ip.tun.packet.raw</c>), as a router-less agent binds them.</summary>
+    /// <summary>An agent's uplink key of this kind (<c>fromAgent.X.ip.tun.packet.raw</c>), as a router-less agent binds them.</summary>
     private bool IsPeerPacket(string routingKey) =>
         routingKey.StartsWith("fromAgent.", StringComparison.Ordinal)
         && routingKey.EndsWith(_kind.Topics.AllUp["fromAgent.*".Length..], StringComparison.Ordinal);

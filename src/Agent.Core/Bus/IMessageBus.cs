@@ -34,7 +34,7 @@ public interface IMessageBus : IAsyncDisposable
     /// Binds a queue to <paramref name="bindingKeys"/> and delivers each message to <paramref name="handler"/>, one at a
     /// time, in order. By default the queue is private to this subscriber; see <see cref="SubscribeOptions"/>.
     /// </summary>
-    Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+    Task<IBusSubscription> SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
         SubscribeOptions? options = null);
 
     /// <summary>How many times the connection was lost and then recovered.</summary>

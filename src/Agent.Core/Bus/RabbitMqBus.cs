@@ -236,12 +236,13 @@ public sealed class RabbitMqBus : IMessageBus
         return Task.CompletedTask;
     }
 
-    public async Task SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
+    public async Task<IBusSubscription> SubscribeAsync(IReadOnlyCollection<string> bindingKeys, MessageHandler handler, CancellationToken cancellationToken,
         SubscribeOptions? options = null)
     {
         var subscription = new RabbitMqSubscription(_connection, _options.Exchange, bindingKeys, handler, options ?? new SubscribeOptions(),
             _log, () => Interlocked.Increment(ref _resubscribes), _disposing.Token);
         await subscription.StartAsync(cancellationToken);
+        return subscription;
     }
 
     public async ValueTask DisposeAsync()

@@ -10,11 +10,11 @@ namespace Agent.Core.Bus;
 /// was deleted by an admin or a policy) it says so and declares, binds and consumes again at once: a deleted queue
 /// never silently ends the traffic. Connection loss is the client's automatic recovery's, not this.
 /// </summary>
-internal sealed class RabbitMqSubscription
+internal sealed class RabbitMqSubscription : IBusSubscription
 {
     private readonly IConnection _connection;
     private readonly string _exchange;
-    private readonly IReadOnlyCollection<string> _keys;
+    private readonly List<string> _keys; // grows with BindAsync; locked
     private readonly MessageHandler _handler;
     private readonly SubscribeOptions _options;
     private readonly ILogger _log;
@@ -29,7 +29,7 @@ internal sealed class RabbitMqSubscription
     {
         _connection = connection;
         _exchange = exchange;
-        _keys = keys;
+        _keys = [.. keys];
         _handler = handler;
         _options = options;
         _log = log;
@@ -105,12 +105,31 @@ internal sealed class RabbitMqSubscription
                 "the same --queue-type, or wait until the queue is gone (a classic one goes with its last replica, a quorum one a minute after)", e);
         }
         _queue = queue.QueueName;
-        foreach (var key in _keys) await channel.QueueBindAsync(queue.QueueName, _exchange, key, cancellationToken: cancellationToken);
+        foreach (var key in Keys) await channel.QueueBindAsync(queue.QueueName, _exchange, key, cancellationToken: cancellationToken);
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += OnReceivedAsync;
         consumer.UnregisteredAsync += (_, _) => OnCancelledAsync();
         // Without a shared queue, prefetch does not apply: messages are acked as they are sent (autoAck).
         await channel.BasicConsumeAsync(queue.QueueName, autoAck: !AcksOnReceipt, consumer, cancellationToken);
+    }
+
+    private string[] Keys
+    {
+        get
+        {
+            lock (_keys) return [.. _keys];
+        }
+    }
+
+    /// <summary>
+    /// Bound through the channel, so that the client's topology recovery binds it again after a reconnect; kept in the
+    /// keys, so that a deleted queue is declared again with it.
+    /// </summary>
+    public async Task BindAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_keys)
+            if (!_keys.Contains(key)) _keys.Add(key);
+        if (_channel is { } channel && _queue is { } queue) await channel.QueueBindAsync(queue, _exchange, key, cancellationToken: cancellationToken);
     }
 
     private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
@@ -140,7 +159,7 @@ internal sealed class RabbitMqSubscription
         if (_stopping.IsCancellationRequested || !_connection.IsOpen || _channel is not { IsOpen: true } channel) return;
         var deleted = _queue;
         _log.Warning("The broker cancelled the consumer of {Queue} ({Keys}): the queue was deleted; declaring it again",
-            deleted, string.Join(", ", _keys));
+            deleted, string.Join(", ", Keys));
         // Resubscribing from the client's dispatch loop would wait on itself: let it return first.
         _ = Task.Run(async () =>
         {
@@ -151,11 +170,11 @@ internal sealed class RabbitMqSubscription
                     await channel.QueueDeleteAsync(deleted, ifUnused: false, ifEmpty: false, cancellationToken: _stopping);
                 await ConsumeAsync(_stopping);
                 _resubscribed();
-                _log.Information("Consuming {Keys} again from {Queue}", string.Join(", ", _keys), _queue);
+                _log.Information("Consuming {Keys} again from {Queue}", string.Join(", ", Keys), _queue);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                _log.Error("Could not consume {Keys} again: {Reason}", string.Join(", ", _keys), e.Message);
+                _log.Error("Could not consume {Keys} again: {Reason}", string.Join(", ", Keys), e.Message);
             }
         });
         await Task.CompletedTask;

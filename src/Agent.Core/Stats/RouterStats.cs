@@ -32,11 +32,13 @@ public sealed record RouterStats(
         return Wire.ToBytes(body);
     }
 
-    /// <summary>Any JSON object is accepted: missing fields are empty or zero, unknown ones ignored. Null otherwise.</summary>
+    /// <summary>Any JSON object is accepted: missing fields are empty or zero, unknown ones ignored, agents only as strings. Null otherwise.</summary>
     public static RouterStats? TryParse(ReadOnlySpan<byte> json)
     {
         if (Wire.TryParseObject(json) is not { } body) return null;
-        var agents = body["agents"] is JsonArray list ? list.Select(n => n?.ToString() ?? "").Where(a => a.Length > 0).ToList() : [];
+        var agents = body["agents"] is JsonArray list
+            ? list.Select(n => n is JsonValue v && v.TryGetValue<string>(out var a) ? a : "").Where(a => a.Length > 0).ToList()
+            : [];
         var traffic = new SortedDictionary<string, RoutedTraffic>(StringComparer.Ordinal);
         if (body["traffic"] is JsonObject perAgent)
         {

@@ -157,6 +157,8 @@ public sealed class SerialAgentTests : IAsyncLifetime
         await StartAsync(direct: true);
         _line.Plug();
         const string peer = "fromAgent.agent_1.ip.tun.packet.raw";
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.started", System.Text.Encoding.UTF8.GetBytes("""{"ipv6_host": "1"}""")); // learnt from its announcement
+        await WaitUntil(() => _bus.BoundKeys.Contains(peer), "the peer's uplink was not bound");
         var allNodes = Ipv6("bbbb::1", "ff02::1");
         await _bus.DeliverAsync(peer, PacketBody(Ipv6("bbbb::1", "bbbb::3"))); // its address is not known yet
         await _bus.DeliverAsync(peer, PacketBody(allNodes));
