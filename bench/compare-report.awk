@@ -66,7 +66,7 @@ END {
     for (i = 1; i <= nset; i++) if (pairs[i] != "") printf " %s", pairs[i]
     printf "\nEach cell: median over %d repetition(s)%s; x: the median as a fraction of the ceiling's (rates: higher is better; the rest: lower).\n", \
         nreps, (nreps > 1 ? " (min-max)" : "")
-    printf "router: the ceiling's forwarder or agent router; direct has none.\n\n%-28s", "figure"
+    printf "router: the ceiling's forwarder or agent router; direct and direct-nc have none.\n\n%-28s", "figure"
     for (c = 1; c <= nconfigs; c++) printf " %21s%s", configs[c], configs[c] == "ceiling" ? "" : "      "
     printf "\n"
     for (i = 1; i <= length(metrics); i++) {

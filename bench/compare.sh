@@ -4,11 +4,12 @@
 #   address  two `agent tun` through `agent router` (address mode)
 #   hub      the same through `agent router --mode hub`
 #   direct   two `agent tun --direct`, no router
+#   direct-nc  the same with --no-confirm (publishes not confirmed by the broker, as the ceiling's are not)
 # For each: ping RTT p50/p99 (56 and 1200 B), the highest UDP rate with < 1% loss (64 and 1200 B, iperf3), CPU ms per
 # packet of every process at a fixed rate, RSS idle and peak. Prints one table, every figure a median (min-max) over
 # the repetitions and as a fraction of the ceiling's of the same run, and writes the same as JSON. Root needed.
 #
-#   sudo bench/compare.sh [--reps N] [--quick] [--configs ceiling,address,hub,direct] [--router-args "--no-tt"]
+#   sudo bench/compare.sh [--reps N] [--quick] [--configs ceiling,address,hub,direct,direct-nc] [--router-args "--no-tt"]
 #                         [--pings N] [--iperf-time S] [--steps N] [--cpu-time S] [--no-build] [--aot] [--json FILE]
 # --aot publishes the agent and the ceiling chain with Native AOT (dotnet publish -r linux-x64 -p:PublishAot=true) and runs those.
 set -euo pipefail
@@ -19,7 +20,7 @@ die() { printf 'compare.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '%s\n' "$*" >&2; }
 
 REPS=3 PINGS=1000 PING_INTERVAL=0.01 IPERF_TIME=3 SEARCH_STEPS=7 CPU_RATE=500 CPU_TIME=10 BUILD=1 QUICK=0 AOT=0
-CONFIGS=ceiling,address,hub,direct ROUTER_ARGS="" JSON=""
+CONFIGS=ceiling,address,hub,direct,direct-nc ROUTER_ARGS="" JSON=""
 set_quick() { QUICK=1 REPS=1 PINGS=200 IPERF_TIME=1 SEARCH_STEPS=5 CPU_TIME=4; }
 need() { (( $1 >= 2 )) || die "$2 needs a value"; }
 while (( $# > 0 )); do
@@ -35,7 +36,7 @@ while (( $# > 0 )); do
         --json) need $# "$1"; JSON=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --aot) AOT=1; shift ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -43,7 +44,7 @@ for n in "$REPS" "$PINGS" "$IPERF_TIME" "$SEARCH_STEPS" "$CPU_TIME"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number"
 done
 IFS=, read -r -a configs <<<"$CONFIGS"
-for c in "${configs[@]}"; do [[ $c =~ ^(ceiling|address|hub|direct)$ ]] || die "unknown configuration '$c' (ceiling, address, hub, direct)"; done
+for c in "${configs[@]}"; do [[ $c =~ ^(ceiling|address|hub|direct|direct-nc)$ ]] || die "unknown configuration '$c' (ceiling, address, hub, direct, direct-nc)"; done
 
 [[ $(id -u) == 0 ]] || die "run as root (network namespaces and TUN interfaces need it): sudo bench/compare.sh"
 command -v iperf3 >/dev/null 2>&1 || die "iperf3 is missing; install it: apt-get install -y iperf3"
@@ -129,10 +130,11 @@ start_config() {
             "$CEILING" forward --url "$URL" >"$log.router" 2>&1 & role_pid[router]=$!
             "$CEILING" end --url "$URL" --name agent_1 --netns "$NS1" >"$log.agent_1" 2>&1 & role_pid[agent_1]=$!
             "$CEILING" end --url "$URL" --name agent_2 --netns "$NS2" >"$log.agent_2" 2>&1 & role_pid[agent_2]=$! ;;
-        address|hub|direct)
+        address|hub|direct|direct-nc)
             local -a extra=()
             [[ $2 == direct ]] && extra=(--direct)
-            if [[ $2 != direct ]]; then
+            [[ $2 == direct-nc ]] && extra=(--direct --no-confirm)
+            if [[ $2 != direct* ]]; then
                 local -a mode=() router_args=()
                 [[ $2 == hub ]] && mode=(--mode hub)
                 read -r -a router_args <<<"$ROUTER_ARGS"

@@ -16,6 +16,12 @@ public static class AgentSession
         Description = "Router-less: take the other agents' packets straight from their uplink keys (fromAgent.*), one broker hop instead of two; for sessions without the ioppytest router",
     };
 
+    /// <summary><c>--no-confirm</c>, which both agent commands take.</summary>
+    public static Option<bool> NoConfirmOption() => new("--no-confirm")
+    {
+        Description = "Publish packets without the broker's confirms: less work for the broker and the agent (the fastest --direct sessions); 'up' then counts what was written to the broker, and packets lost with a connection go uncounted",
+    };
+
     /// <summary><c>--force</c>, which both agent commands take.</summary>
     public static Option<bool> ForceOption() => new("--force")
     {
@@ -26,6 +32,8 @@ public static class AgentSession
         ILogger log, TimeProvider time, CancellationToken cancellationToken)
     {
         var counters = new TrafficCounters();
+        if (!busOptions.PublisherConfirms)
+            log.Information("Publishing without the broker's confirms (--no-confirm): up counts packets written to the broker");
         await using var bus = await RabbitMqBus.ConnectAsync(busOptions, log, time, cancellationToken);
         using var packetLog = new PacketLog(log, time);
         var agent = new SessionAgent(name, kind, bus, options, counters, packetLog, log, time);

@@ -54,6 +54,7 @@ public static class SerialCommand
 
         var force = AgentSession.ForceOption();
         var direct = AgentSession.DirectOption();
+        var noConfirm = AgentSession.NoConfirmOption();
         var command = new Command("serial", """
             Relay an embedded device on a UART (SLIP- or HDLC-framed IPv6, border-router style) to the session: a serial
             device, or a mote on a testbed reached over TCP (FIT IoT-LAB, Cooja's serial socket, ser2net).
@@ -67,7 +68,7 @@ public static class SerialCommand
               agent serial --port tcp://127.0.0.1:60001 --name agent_4                (Cooja's Serial Socket (SERVER) on mote 1)
               agent serial --port rfc2217://labhost:4001 --baud 115200 --name agent_5 (ser2net in telnet mode)
             """);
-        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host, force, direct })
+        foreach (var option in new Option[] { name, port, baud, framing, payload, flow, xonXoffEscape, maxFrame, forwardAll, ipv6Prefix, ipv6Host, force, direct, noConfirm })
             command.Options.Add(option);
 
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "serial", token, async (log, cancellationToken) =>
@@ -99,7 +100,7 @@ public static class SerialCommand
                 result.GetValue(forwardAll),
                 addresses.Prefix,
                 addresses.Host);
-            var busOptions = global.Bus(result, $"agent serial {agentName}");
+            var busOptions = global.Bus(result, $"agent serial {agentName}") with { PublisherConfirms = !result.GetValue(noConfirm) };
             var statsInterval = global.Stats(result);
 
             ISerialLine line = address.Transport switch

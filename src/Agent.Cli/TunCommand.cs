@@ -49,6 +49,7 @@ public static class TunCommand
         var noForwarding = new Option<bool>("--ipv6-no-forwarding") { Description = "Turn IPv6 forwarding off on the interface (and route nothing behind this host)" };
         var force = AgentSession.ForceOption();
         var direct = AgentSession.DirectOption();
+        var noConfirm = AgentSession.NoConfirmOption();
         var forceBootstrap = new Option<bool>("--force-bootstrap") { Description = "Accepted for the original agent's command line; no effect", Hidden = true };
 
         var command = new Command("tun", """
@@ -66,9 +67,10 @@ public static class TunCommand
               sudo agent tun --name agent_1 --re-route-packets-if eth1 --re-route-packets-prefix cccc --re-route-packets-host 1
                                                                           (a WSN with cccc::1 behind this host's eth1)
               sudo agent tun --name agent_1 --direct                      (no router: the broker fans out, one hop)
+              sudo agent tun --name agent_1 --direct --no-confirm         (the same, faster: publishes are not confirmed)
             """);
         command.Aliases.Add("connect");
-        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, force, direct, forceBootstrap })
+        foreach (var option in new Option[] { name, ipv6Prefix, ipv6Host, ipv4Address, tunName, mtu, netns, startTimeout, reRouteIf, reRoutePrefix, reRouteHost, noForwarding, force, direct, noConfirm, forceBootstrap })
             command.Options.Add(option);
 
         command.SetAction((result, token) => CommandRunner.RunAsync(global, result, "tun", token, async (log, cancellationToken) =>
@@ -90,7 +92,7 @@ public static class TunCommand
             if (interfaceOptions.Netns is { } ns && !File.Exists(Path.Combine("/run/netns", ns)))
                 throw new UsageException($"--netns: network namespace '{ns}' does not exist (create it with: ip netns add {ns})");
             var timeout = result.GetValue(startTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            var busOptions = global.Bus(result, $"agent tun {agentName}");
+            var busOptions = global.Bus(result, $"agent tun {agentName}") with { PublisherConfirms = !result.GetValue(noConfirm) };
             var statsInterval = global.Stats(result);
 
             OpenInterface open = async (settings, ct) => await TunConnector.OpenAsync(interfaceOptions, settings, log, time, ct);

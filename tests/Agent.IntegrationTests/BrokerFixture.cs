@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Agent.IntegrationTests;
 
@@ -119,6 +120,17 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     /// <summary>The node's Erlang VM, for a test that freezes it (SIGSTOP) and thaws it again.</summary>
     public int NodePid => int.Parse(File.ReadAllText($"/tmp/agent-broker-{Node}/pid").Trim());
+
+    /// <summary>Whether each channel of the client named <paramref name="client"/> is in confirm mode, as the broker says.</summary>
+    public async Task<IReadOnlyList<bool>> ChannelConfirmsAsync(string vhost, string client)
+    {
+        // client_properties is a list of [key, type, value]; the client's name is its connection_name.
+        var connections = JsonNode.Parse(await CtlAsync("list_connections", "-p", vhost, "pid", "client_properties", "--formatter", "json"))!
+            .AsArray().Where(c => c!["client_properties"]!.AsArray().Any(p => (string?)p![0] == "connection_name" && (string?)p[2] == client))
+            .Select(c => (string)c!["pid"]!).ToHashSet();
+        return JsonNode.Parse(await CtlAsync("list_channels", "-p", vhost, "connection", "confirm", "--formatter", "json"))!
+            .AsArray().Where(c => connections.Contains((string)c!["connection"]!)).Select(c => (bool)c!["confirm"]!).ToList();
+    }
 
     /// <summary>Sets off (<paramref name="on"/>) or clears a memory alarm: the node blocks every publisher meanwhile.</summary>
     public Task MemoryAlarmAsync(bool on) => CtlAsync("set_vm_memory_high_watermark", on ? "0" : "0.4");

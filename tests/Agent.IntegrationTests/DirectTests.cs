@@ -80,6 +80,29 @@ public sealed class DirectTests(BrokerFixture broker)
     }
 
     [Fact]
+    public async Task Direct_agents_with_no_confirm_publish_unconfirmed_and_count_what_they_wrote()
+    {
+        var vhost = $"direct-nc-{Environment.ProcessId}";
+        var url = await broker.CreateSessionAsync(vhost);
+        await using var ns1 = await Netns.CreateAsync("agt-dn1");
+        await using var ns2 = await Netns.CreateAsync("agt-dn2");
+        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct", "--no-confirm");
+        await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--direct", "--no-confirm");
+        await a1.WaitForLineAsync("Publishing without the broker's confirms");
+        await a1.WaitForLineAsync("Taking agent_2's packets");
+        await a2.WaitForLineAsync("Taking agent_1's packets");
+        var (sent, received, duplicates) = await PingAsync(ns1, "bbbb::2");
+        Assert.True(received >= sent * 9 / 10, $"{received} of {sent}");
+        Assert.False(duplicates);
+
+        var confirms = await broker.ChannelConfirmsAsync(vhost, "agent tun agent_1");
+        Assert.NotEmpty(confirms);
+        Assert.All(confirms, confirm => Assert.False(confirm, "a channel of agent_1 asks for publisher confirms"));
+        Assert.Equal(0, (await a1.StopAsync()).ExitCode);
+        Assert.True(a1.Totals().Up >= sent, a1.Output); // every echo request it wrote counts as up
+    }
+
+    [Fact]
     public async Task A_direct_agent_and_a_routed_one_with_a_router_get_nothing_twice()
     {
         var url = await broker.CreateSessionAsync($"mixed-{Environment.ProcessId}");

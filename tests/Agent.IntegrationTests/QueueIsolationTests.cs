@@ -69,7 +69,7 @@ public sealed class QueueIsolationTests(BrokerFixture broker)
         long unacked = -1;
         await Until(async () => (unacked = await UnackedAsync(vhost, shared.Name)) == 0,
             () => $"the shared queue keeps {unacked} messages unacked after the burst");
-        var confirms = await ChannelConfirmsAsync(vhost, "agent router");
+        var confirms = await broker.ChannelConfirmsAsync(vhost, "agent router");
         Assert.NotEmpty(confirms);
         Assert.All(confirms, confirm => Assert.False(confirm, "a channel of the router asks for publisher confirms"));
         Assert.Equal(0, (await router.StopAsync()).ExitCode);
@@ -101,17 +101,6 @@ public sealed class QueueIsolationTests(BrokerFixture broker)
     private async Task<long> UnackedAsync(string vhost, string queue) =>
         (long)JsonNode.Parse(await broker.CtlAsync("list_queues", "-p", vhost, "name", "messages_unacknowledged", "--formatter", "json"))!
             .AsArray().Single(q => (string)q!["name"]! == queue)!["messages_unacknowledged"]!;
-
-    /// <summary>Whether each channel of the client named <paramref name="client"/> is in confirm mode, as the broker says.</summary>
-    private async Task<IReadOnlyList<bool>> ChannelConfirmsAsync(string vhost, string client)
-    {
-        // client_properties is a list of [key, type, value]; the client's name is its connection_name.
-        var connections = JsonNode.Parse(await broker.CtlAsync("list_connections", "-p", vhost, "pid", "client_properties", "--formatter", "json"))!
-            .AsArray().Where(c => c!["client_properties"]!.AsArray().Any(p => (string?)p![0] == "connection_name" && (string?)p[2] == client))
-            .Select(c => (string)c!["pid"]!).ToHashSet();
-        return JsonNode.Parse(await broker.CtlAsync("list_channels", "-p", vhost, "connection", "confirm", "--formatter", "json"))!
-            .AsArray().Where(c => connections.Contains((string)c!["connection"]!)).Select(c => (bool)c!["confirm"]!).ToList();
-    }
 
     private static async Task Until(Func<Task<bool>> condition, Func<string> failure)
     {
