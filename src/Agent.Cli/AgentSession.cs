@@ -13,7 +13,7 @@ public static class AgentSession
     /// <summary><c>--direct</c>, which both agent commands take.</summary>
     public static Option<bool> DirectOption() => new("--direct")
     {
-        Description = "Router-less: take the other agents' packets straight from their uplink keys (fromAgent.*), one broker hop instead of two; for sessions without the ioppytest router",
+        Description = "Router-less: take the other agents' packets straight from their uplink keys (fromAgent.<peer>.…, bound as each peer is learnt), one broker hop instead of two; for sessions without the ioppytest router",
     };
 
     /// <summary><c>--no-confirm</c>, which both agent commands take.</summary>

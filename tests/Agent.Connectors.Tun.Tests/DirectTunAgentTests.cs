@@ -38,6 +38,8 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         await _bus.WaitForAsync(Topics.ComponentReady);
         Assert.True(Json(_bus.BodiesOn("fromAgent.agent_2.ip.tun.started")[0])["direct"]!.GetValue<bool>());
         await _bus.WaitForAsync(StatsKeys.Request); // every agent answers with its stats, every router with its agents
+        _bus.Reconnect();
+        await _bus.WaitForAsync(StatsKeys.Request, 2); // and again after a reconnect: peers may have come meanwhile
         Assert.Contains(StatsKeys.AllAgents, _bus.BoundKeys);
         Assert.Contains(StatsKeys.Router, _bus.BoundKeys);
         Assert.Contains(Topics.AllTunStarted, _bus.BoundKeys);
@@ -57,6 +59,7 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         await _bus.DeliverAsync("router.stats", Encoding.UTF8.GetBytes("""{"agents": ["agent_2", "agent_3", "bad.name", 7]}"""));
         await _bus.DeliverAsync("fromAgent.agent_4.ip.tun.started", Encoding.UTF8.GetBytes("""{"ipv6_prefix": "bbbb", "ipv6_host": "4"}"""));
         await _bus.DeliverAsync("fromAgent.agent_5.stats", Encoding.UTF8.GetBytes("not json")); // teaches nothing
+        await _bus.DeliverAsync("fromAgent.agent_6.stats", Encoding.UTF8.GetBytes("""{"name": "agent_7"}""")); // names disagree
         await _bus.DeliverAsync("fromAgent.agent_2.stats", Encoding.UTF8.GetBytes("""{"name": "agent_2"}""")); // its own
         await _bus.DeliverAsync("fromAgent.agent_1.stats", Encoding.UTF8.GetBytes("""{"name": "agent_1"}""")); // again
         Assert.True(await Eventually.TrueAsync(() => _bus.BoundKeys.Contains("fromAgent.agent_4.ip.tun.packet.raw")));
@@ -118,7 +121,8 @@ public sealed class DirectTunAgentTests : TunAgentHarness
         await _bus.WaitForAsync(Topics.ComponentReady);
         await LearnAsync("agent_2");
         var toSelf = To(SamplePackets.EchoRequestV6, 1);
-        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Body(toSelf));
+        Assert.DoesNotContain("fromAgent.agent_1.ip.tun.packet.raw", _bus.BoundKeys);
+        await _bus.DeliverToAllAsync("fromAgent.agent_1.ip.tun.packet.raw", Body(toSelf)); // not bound: the guard behind it
         await _bus.DeliverAsync("fromAgent.agent_2.ip.tun.packet.raw", Body(toSelf));
         await WaitWrittenAsync(1);
         Assert.Equal([toSelf], _device!.Written.Select(w => w.Data));

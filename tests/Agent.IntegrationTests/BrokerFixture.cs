@@ -124,13 +124,17 @@ public sealed class BrokerFixture : IAsyncLifetime
     /// <summary>Whether each channel of the client named <paramref name="client"/> is in confirm mode, as the broker says.</summary>
     public async Task<IReadOnlyList<bool>> ChannelConfirmsAsync(string vhost, string client)
     {
-        // client_properties is a list of [key, type, value]; the client's name is its connection_name.
-        var connections = JsonNode.Parse(await CtlAsync("list_connections", "-p", vhost, "pid", "client_properties", "--formatter", "json"))!
-            .AsArray().Where(c => c!["client_properties"]!.AsArray().Any(p => (string?)p![0] == "connection_name" && (string?)p[2] == client))
-            .Select(c => (string)c!["pid"]!).ToHashSet();
+        var connections = await ConnectionsOfAsync(vhost, client);
         return JsonNode.Parse(await CtlAsync("list_channels", "-p", vhost, "connection", "confirm", "--formatter", "json"))!
             .AsArray().Where(c => connections.Contains((string)c!["connection"]!)).Select(c => (bool)c!["confirm"]!).ToList();
     }
+
+    /// <summary>The broker's ids of the connections whose name is <paramref name="client"/>.</summary>
+    private async Task<HashSet<string>> ConnectionsOfAsync(string vhost, string client) =>
+        // client_properties is a list of [key, type, value]; the client's name is its connection_name.
+        JsonNode.Parse(await CtlAsync("list_connections", "-p", vhost, "pid", "client_properties", "--formatter", "json"))!
+            .AsArray().Where(c => c!["client_properties"]!.AsArray().Any(p => (string?)p![0] == "connection_name" && (string?)p[2] == client))
+            .Select(c => (string)c!["pid"]!).ToHashSet();
 
     /// <summary>Sets off (<paramref name="on"/>) or clears a memory alarm: the node blocks every publisher meanwhile.</summary>
     public Task MemoryAlarmAsync(bool on) => CtlAsync("set_vm_memory_high_watermark", on ? "0" : "0.4");

@@ -32,7 +32,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await using var ns2 = await Netns.CreateAsync("agt-dr2");
         await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct");
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
-        // agent_1 learns agent_2 from its announcement; agent_2 learns agent_1 from the stats it asks for at start.
+        // agent_1 learns agent_2 from its announcement; agent_2 learns agent_1 from what it asks for at start.
         await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--direct");
         await a2.WaitForLineAsync(@"Interface tun\d+ is up");
         await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
@@ -100,6 +100,28 @@ public sealed class DirectTests(BrokerFixture broker)
         Assert.All(confirms, confirm => Assert.False(confirm, "a channel of agent_1 asks for publisher confirms"));
         Assert.Equal(0, (await a1.StopAsync()).ExitCode);
         Assert.True(a1.Totals().Up >= sent, a1.Output); // every echo request it wrote counts as up
+    }
+
+    [Fact]
+    public async Task A_direct_agent_with_a_queue_the_broker_names_still_learns_peers_after_its_connection_was_closed()
+    {
+        var vhost = $"direct-rc-{Environment.ProcessId}";
+        var url = await broker.CreateSessionAsync(vhost);
+        await using var ns1 = await Netns.CreateAsync("agt-dc1");
+        await using var ns3 = await Netns.CreateAsync("agt-dc3");
+        // --force: the queue is the broker's to name, and a new name comes with every reconnect.
+        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct", "--force");
+        await a1.WaitForLineAsync(@"Interface tun\d+ is up");
+        await broker.CtlAsync("close_all_connections", "-p", vhost, "closed by a test"); // agent_1's, the only one
+        await a1.WaitForLineAsync("Reconnected to");
+
+        await using var a3 = AgentProcess.Start("agent_3", "tun", "--url", url, "--name", "agent_3", "--netns", ns3.Name, "--direct");
+        await a3.WaitForLineAsync(@"Interface tun\d+ is up");
+        await a1.WaitForLineAsync(@"Taking agent_3's packets from fromAgent\.agent_3\.ip\.tun\.packet\.raw");
+        var (sent, received, duplicates) = await PingAsync(ns1, "bbbb::3");
+        Assert.True(received >= sent * 9 / 10, $"{received} of {sent}");
+        Assert.False(duplicates);
+        Assert.DoesNotContain(a1.Lines, l => l.Contains("Could not bind", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class PasswordTests(BrokerFixture broker, SessionUser user) : ICla
         await using var agent = AgentProcess.Start("agent_1", "tun", "-v", "--url", url, "--name", "agent_1", "--netns", ns.Name);
         await agent.WaitForLineAsync("is up");
         await router.WaitForLineAsync("Routing");
+        // Announced once its relay runs: a packet sent before that is dropped as not-started (failed once in CI).
+        await backend.WaitForAsync("fromAgent.agent_1.ip.tun.started");
 
         // Bodies go to the debug log: push one each way.
         var (peer, address) = (IPAddress.Parse("bbbb::99"), IPAddress.Parse("bbbb::1"));

@@ -110,6 +110,14 @@ public sealed class FakeBus : IMessageBus
         foreach (var handler in handlers) await handler(routingKey, body, correlationId);
     }
 
+    /// <summary>Delivers a message to every subscriber whatever its keys: what a broker would do if a binding said otherwise.</summary>
+    public async Task DeliverToAllAsync(string routingKey, byte[] body)
+    {
+        List<MessageHandler> handlers;
+        lock (_subscriptions) handlers = _subscriptions.Select(s => s.Handler).ToList();
+        foreach (var handler in handlers) await handler(routingKey, body, null);
+    }
+
     public IReadOnlyList<byte[]> BodiesOn(string routingKey) => Published.Where(p => p.Key == routingKey).Select(p => p.Body).ToList();
 
     /// <summary>The <paramref name="count"/>-th body published on <paramref name="routingKey"/>, waited for within <see cref="Eventually.Bound"/>.</summary>

@@ -24,29 +24,24 @@ public sealed class DirectPeers
 
     private readonly AgentName _self;
     private readonly AgentTopics _topics;
+    private readonly string _startedSuffix; // ".ip.tun.started": most keys are told apart without parsing
+    private readonly IMessageBus _bus;
     private readonly ILogger _log;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Channel<string> _toBind = Channel.CreateUnbounded<string>(); // at most MaxPeers ever enter
     private bool _full;
 
-    public DirectPeers(AgentName self, AgentTopics topics, ILogger log)
+    public DirectPeers(AgentName self, AgentTopics topics, IMessageBus bus, ILogger log)
     {
+        _bus = bus;
         _self = self;
         _topics = topics;
+        _startedSuffix = topics.AllStarted["fromAgent.*".Length..];
         _log = log;
     }
 
     /// <summary>What the agent binds besides its own keys, to hear of its peers.</summary>
     public IReadOnlyList<string> LearningKeys => [StatsKeys.AllAgents, StatsKeys.Router, _topics.AllStarted];
-
-    /// <summary>The peers learnt so far.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_known) return _known.Count;
-        }
-    }
 
     /// <summary>
     /// Learns the peers a message names. True when the message is on a key bound only to learn peers (another agent's
@@ -60,14 +55,20 @@ public sealed class DirectPeers
                 foreach (var agent in router.Agents) Add(agent);
             return true;
         }
-        if (Topics.TryParseFromAgent(routingKey, out var name, out var rest) && rest == "stats")
+        if (routingKey.EndsWith(StatsSuffix, StringComparison.Ordinal))
         {
-            if (AgentStats.TryParse(body) is not null) Add(name);
+            // An agent's stats name it in the key and in the body: both must agree, as the router asks of them.
+            if (Topics.TryParseFromAgent(routingKey, out var name, out var rest) && rest == "stats" && AgentStats.TryParse(body)?.Name == name)
+                Add(name);
             return true;
         }
-        if (_topics.AnnouncerOf(routingKey) is { } announcer && Wire.TryParseObject(body) is not null) Add(announcer);
+        if (routingKey.EndsWith(_startedSuffix, StringComparison.Ordinal) && _topics.AnnouncerOf(routingKey) is { } announcer
+            && Wire.TryParseObject(body) is not null)
+            Add(announcer);
         return false;
     }
+
+    private const string StatsSuffix = ".stats";
 
     private void Add(string agent)
     {
@@ -87,34 +88,57 @@ public sealed class DirectPeers
     }
 
     /// <summary>
-    /// Binds each peer's uplink key to <paramref name="queue"/> as it is learnt, until cancelled. A binding the broker
-    /// could not take now (the connection is down) is tried again a second later.
+    /// Asks who is there (every agent of ours answers with its stats, every router with the agents it knows), at once and
+    /// after each reconnect (peers that came meanwhile), and binds each peer's uplink key to <paramref name="queue"/> as
+    /// it is learnt, until cancelled. A binding the broker could not take now (the connection is down, the queue is
+    /// being declared again) is tried again a second later.
     /// </summary>
-    public async Task BindAsync(IBusSubscription queue, CancellationToken cancellationToken)
+    public async Task RunAsync(IBusSubscription queue, CancellationToken cancellationToken)
     {
+        void OnReconnected() => _ = AskAsync(cancellationToken);
+        _bus.Reconnected += OnReconnected;
         try
         {
+            await AskAsync(cancellationToken);
             await foreach (var agent in _toBind.Reader.ReadAllAsync(cancellationToken))
-            {
-                var key = _topics.UpOf(agent);
-                while (true)
-                {
-                    try
-                    {
-                        await queue.BindAsync(key, cancellationToken);
-                        _log.Information("Taking {Agent}'s packets from {Key}", agent, key);
-                        break;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        _log.Warning("Could not bind {Key} yet ({Reason}); trying again", key, e.Message);
-                        await Task.Delay(RetryAfter, cancellationToken);
-                    }
-                }
-            }
+                await BindAsync(queue, agent, cancellationToken);
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            _bus.Reconnected -= OnReconnected;
+        }
+    }
+
+    private async Task AskAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _bus.TryPublishAsync(StatsKeys.Request, StatsKeys.RequestBody(_self.Value), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task BindAsync(IBusSubscription queue, string agent, CancellationToken cancellationToken)
+    {
+        var key = _topics.UpOf(agent);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await queue.BindAsync(key, cancellationToken);
+                _log.Information("Taking {Agent}'s packets from {Key}", agent, key);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (attempt == 1) _log.Warning("Could not bind {Key} yet ({Reason}); trying again every second", key, e.Message);
+                await Task.Delay(RetryAfter, cancellationToken);
+            }
         }
     }
 }

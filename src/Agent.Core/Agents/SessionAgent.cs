@@ -48,7 +48,7 @@ public sealed class SessionAgent
         _log = log;
         _time = time;
         _instance = options.Instance ?? AgentOptions.NewInstance();
-        if (options.Direct) _peers = new DirectPeers(name, kind.Topics, log);
+        if (options.Direct) _peers = new DirectPeers(name, kind.Topics, bus, log);
     }
 
     /// <summary>
@@ -64,14 +64,12 @@ public sealed class SessionAgent
         try
         {
             var queue = await SubscribeAsync();
-            if (_peers is not null) peers = _peers.BindAsync(queue, _stopping);
+            if (_peers is not null) peers = _peers.RunAsync(queue, _stopping);
             await StartAsync(async ct => await _kind.OpenAtStartAsync(ct) is { } c ? OpenResult.Opened(c) : default, _kind.Topics.Start);
             if (_connector is null) _log.Information("{Waiting}", _kind.Waiting);
             await _bus.TryPublishAsync(Topics.ComponentReady, ComponentMessage.Ready(_name.Value).ToJson(), _stopping);
             if (_kind.PeerKeys.Count > 0)
                 await _bus.TryPublishAsync(Topics.IdentifyRequest, StatsKeys.RequestBody(_name.Value), _stopping);
-            // Router-less: every agent of ours (its stats) and every router (the agents it knows) say who is there.
-            if (_peers is not null) await _bus.TryPublishAsync(StatsKeys.Request, StatsKeys.RequestBody(_name.Value), _stopping);
             stats = new StatsPublisher(_name, _kind.Name, _kind.Addresses, _counters, _bus, _options.StatsInterval, _log, _time,
                 _instance, () => Interlocked.Read(ref _nameClashes), _kind.Mesh).RunAsync(_stopping);
 
@@ -127,7 +125,6 @@ public sealed class SessionAgent
             }
             return;
         }
-        if (_peers is { } peers && peers.Learn(routingKey, body.Span)) return;
         if (routingKey == _kind.Topics.Down)
         {
             if (_relay is { } relay) relay.OnDownlink(routingKey, body.Span);
@@ -142,6 +139,7 @@ public sealed class SessionAgent
             else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet", Quiet: true));
             return;
         }
+        if (_peers is { } peers && peers.Learn(routingKey, body.Span)) return;
         if (routingKey == Topics.IdentifyRequest)
         {
             // A router asks who is there (its stats publisher answers with the stats): announce what is known, quietly.

@@ -48,6 +48,7 @@ internal sealed class RabbitMqSubscription : IBusSubscription
     /// <exception cref="QueueInUseException">The queue is exclusive, named, and held by another connection.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _connection.QueueNameChangedAfterRecoveryAsync += OnQueueRenamedAsync;
         _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await _channel.BasicQosAsync(0, _options.Prefetch, false, cancellationToken);
         if (AcksOnReceipt) _acks = new AckBatch(_channel, _options.Prefetch);
@@ -122,14 +123,25 @@ internal sealed class RabbitMqSubscription : IBusSubscription
     }
 
     /// <summary>
-    /// Bound through the channel, so that the client's topology recovery binds it again after a reconnect; kept in the
-    /// keys, so that a deleted queue is declared again with it.
+    /// Kept in the keys, so that a deleted queue is declared again with it, and bound on a short-lived channel of its
+    /// own: a queue gone at that moment (deleted, not yet declared again) makes the broker close the binding's channel,
+    /// never the consumer's. The client records the binding, so its topology recovery binds it again after a reconnect.
     /// </summary>
     public async Task BindAsync(string key, CancellationToken cancellationToken)
     {
         lock (_keys)
             if (!_keys.Contains(key)) _keys.Add(key);
-        if (_channel is { } channel && _queue is { } queue) await channel.QueueBindAsync(queue, _exchange, key, cancellationToken: cancellationToken);
+        if (_queue is not { } queue) return; // not consuming yet: ConsumeAsync binds it
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(queue, _exchange, key, cancellationToken: cancellationToken);
+        await channel.CloseAsync(cancellationToken);
+    }
+
+    /// <summary>A queue the broker names gets a new name when the client declares it again after a reconnect.</summary>
+    private Task OnQueueRenamedAsync(object sender, QueueNameChangedAfterRecoveryEventArgs renamed)
+    {
+        Interlocked.CompareExchange(ref _queue, renamed.NameAfter, renamed.NameBefore);
+        return Task.CompletedTask;
     }
 
     private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
