@@ -9,12 +9,16 @@ namespace Agent.IntegrationTests;
 [Collection(SystemCollection.Name)]
 public sealed class DirectTests(BrokerFixture broker)
 {
-    private static async Task<(int Sent, int Received, bool Duplicates)> PingAsync(Netns from, string destination)
+    /// <summary>Ten pings: at least nine answered, none twice. Returns how many were sent.</summary>
+    private static async Task<int> PingsGoThroughAsync(Netns from, string destination, Func<string>? context = null)
     {
         var result = await from.ExecAsync(TimeSpan.FromSeconds(90), "ping", "-c", "10", "-i", "0.2", "-W", "3", destination);
         var match = Regex.Match(result.StandardOutput, @"(\d+) packets transmitted, (\d+) received");
         Assert.True(match.Success, result.ToString());
-        return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), result.StandardOutput.Contains("DUP!"));
+        var (sent, received) = (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value));
+        Assert.True(received >= sent * 9 / 10, $"{destination}: {received} of {sent}{context?.Invoke()}");
+        Assert.False(result.StandardOutput.Contains("DUP!"), $"{destination}: duplicates");
+        return sent;
     }
 
     /// <summary>The keys bound to one queue, read back from the broker.</summary>
@@ -38,11 +42,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
         await a2.WaitForLineAsync(@"Taking agent_1's packets from fromAgent\.agent_1\.ip\.tun\.packet\.raw");
         foreach (var (ns, destination) in new[] { (ns1, "bbbb::2"), (ns2, "10.2.0.1") })
-        {
-            var (sent, received, duplicates) = await PingAsync(ns, destination);
-            Assert.True(received >= sent * 9 / 10, $"{destination}: {received} of {sent}");
-            Assert.False(duplicates);
-        }
+            await PingsGoThroughAsync(ns, destination);
 
         // One key per peer, none for itself: the broker never hands an agent its own packets.
         var bound = await BindingsAsync(vhost, "agent.agent_1");
@@ -54,8 +54,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await broker.CtlAsync("delete_queue", "-p", vhost, "agent.agent_1");
         await a1.WaitForLineAsync("Consuming .* again");
         Assert.Contains("fromAgent.agent_2.ip.tun.packet.raw", await BindingsAsync(vhost, "agent.agent_1"));
-        var (sentAgain, receivedAgain, _) = await PingAsync(ns1, "bbbb::2");
-        Assert.True(receivedAgain >= sentAgain * 9 / 10, $"after the queue came back: {receivedAgain} of {sentAgain}");
+        await PingsGoThroughAsync(ns1, "bbbb::2", () => ", after the queue came back");
 
         Assert.Equal(0, (await a1.StopAsync()).ExitCode);
         Assert.DoesNotContain(a1.Lines, l => Regex.IsMatch(l, @"down #\d+ .* bbbb::1 -> bbbb::2 "));
@@ -74,9 +73,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
         // Our router sends a direct agent nothing: the replies reach agent_1 only through the key it bound.
         await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
-        var (sent, received, duplicates) = await PingAsync(ns1, "bbbb::2");
-        Assert.True(received >= sent * 9 / 10, $"{received} of {sent}; {original.Answered} answered");
-        Assert.False(duplicates);
+        await PingsGoThroughAsync(ns1, "bbbb::2", () => $"; {original.Answered} answered");
     }
 
     [Fact]
@@ -91,9 +88,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await a1.WaitForLineAsync("Publishing without the broker's confirms");
         await a1.WaitForLineAsync("Taking agent_2's packets");
         await a2.WaitForLineAsync("Taking agent_1's packets");
-        var (sent, received, duplicates) = await PingAsync(ns1, "bbbb::2");
-        Assert.True(received >= sent * 9 / 10, $"{received} of {sent}");
-        Assert.False(duplicates);
+        var sent = await PingsGoThroughAsync(ns1, "bbbb::2");
 
         var confirms = await broker.ChannelConfirmsAsync(vhost, "agent tun agent_1");
         Assert.NotEmpty(confirms);
@@ -118,9 +113,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await using var a3 = AgentProcess.Start("agent_3", "tun", "--url", url, "--name", "agent_3", "--netns", ns3.Name, "--direct");
         await a3.WaitForLineAsync(@"Interface tun\d+ is up");
         await a1.WaitForLineAsync(@"Taking agent_3's packets from fromAgent\.agent_3\.ip\.tun\.packet\.raw");
-        var (sent, received, duplicates) = await PingAsync(ns1, "bbbb::3");
-        Assert.True(received >= sent * 9 / 10, $"{received} of {sent}");
-        Assert.False(duplicates);
+        await PingsGoThroughAsync(ns1, "bbbb::3");
         Assert.DoesNotContain(a1.Lines, l => l.Contains("Could not bind", StringComparison.Ordinal));
     }
 
@@ -138,10 +131,6 @@ public sealed class DirectTests(BrokerFixture broker)
         await a2.WaitForLineAsync(@"Interface tun\d+ is up");
         await router.WaitForLineAsync("agent_1 owns bbbb::1");
         foreach (var (ns, destination) in new[] { (ns1, "bbbb::2"), (ns2, "bbbb::1"), (ns2, "10.2.0.1") })
-        {
-            var (sent, received, duplicates) = await PingAsync(ns, destination);
-            Assert.True(received >= sent * 9 / 10, $"{destination}: {received} of {sent}");
-            Assert.False(duplicates, $"{destination}: duplicates");
-        }
+            await PingsGoThroughAsync(ns, destination);
     }
 }

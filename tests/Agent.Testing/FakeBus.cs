@@ -86,8 +86,11 @@ public sealed class FakeBus : IMessageBus
         SubscribeOptions? options = null)
     {
         List<string> keys = [.. bindingKeys];
-        lock (_subscriptions) SubscribeOptions.Add(options);
-        lock (_subscriptions) _subscriptions.Add((keys, handler));
+        lock (_subscriptions)
+        {
+            SubscribeOptions.Add(options);
+            _subscriptions.Add((keys, handler));
+        }
         return Task.FromResult<IBusSubscription>(new Subscription(this, keys));
     }
 

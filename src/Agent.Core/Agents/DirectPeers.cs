@@ -24,7 +24,6 @@ public sealed class DirectPeers
 
     private readonly AgentName _self;
     private readonly AgentTopics _topics;
-    private readonly string _startedSuffix; // ".ip.tun.started": most keys are told apart without parsing
     private readonly IMessageBus _bus;
     private readonly ILogger _log;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
@@ -36,7 +35,6 @@ public sealed class DirectPeers
         _bus = bus;
         _self = self;
         _topics = topics;
-        _startedSuffix = topics.AllStarted["fromAgent.*".Length..];
         _log = log;
     }
 
@@ -62,9 +60,7 @@ public sealed class DirectPeers
                 Add(name);
             return true;
         }
-        if (routingKey.EndsWith(_startedSuffix, StringComparison.Ordinal) && _topics.AnnouncerOf(routingKey) is { } announcer
-            && Wire.TryParseObject(body) is not null)
-            Add(announcer);
+        if (_topics.AnnouncerOf(routingKey) is { } announcer && Wire.TryParseObject(body) is not null) Add(announcer);
         return false;
     }
 

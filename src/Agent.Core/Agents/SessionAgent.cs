@@ -131,7 +131,7 @@ public sealed class SessionAgent
             else Drop(routingKey, new Drop(DropReason.NotStarted, "the device is not open yet"));
             return;
         }
-        if (_options.Direct && IsPeerPacket(routingKey))
+        if (_options.Direct && _kind.Topics.IsUplink(routingKey))
         {
             // Its own uplink is never bound (DirectPeers skips its name): a guard against writing its packets back.
             if (routingKey == _kind.Topics.Up) return;
@@ -174,11 +174,6 @@ public sealed class SessionAgent
         _log.Information("{Key}: announcing it again", routingKey);
         await AnnounceAsync();
     }
-
-    /// <summary>An agent's uplink key of this kind (<c>fromAgent.X.ip.tun.packet.raw</c>), as a router-less agent binds them.</summary>
-    private bool IsPeerPacket(string routingKey) =>
-        routingKey.StartsWith("fromAgent.", StringComparison.Ordinal)
-        && routingKey.EndsWith(_kind.Topics.AllUp["fromAgent.*".Length..], StringComparison.Ordinal);
 
     /// <summary>
     /// Opens the device, unless one is open already: announces what is known, then runs it (whatever it learns later
