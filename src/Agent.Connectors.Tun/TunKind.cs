@@ -90,7 +90,6 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
         var tun = await open(settings, cancellationToken);
         _addressBytes = [.. settings.Addresses.Select(a => a.Address.GetAddressBytes())];
         _settings = settings;
-        log.Information("Interface {Interface} is up: {Settings}", tun.InterfaceName, settings);
         Ipv6Prefix[] known;
         lock (_lock)
         {
@@ -99,6 +98,11 @@ public sealed class TunKind(AgentName name, AddressOptions options, OpenInterfac
         }
         foreach (var network in known) await RouteAsync(tun, network, "an agent", cancellationToken);
         return tun;
+    }
+
+    public void Relaying()
+    {
+        if (_interface is { } tun) log.Information("Interface {Interface} is up: {Settings}", tun.InterfaceName, _settings);
     }
 
     private async Task RouteAsync(ITunInterface tun, Ipv6Prefix network, string peer, CancellationToken cancellationToken)

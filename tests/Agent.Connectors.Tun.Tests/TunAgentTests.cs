@@ -159,6 +159,26 @@ public sealed class TunAgentTests : TunAgentHarness
     }
 
     [Fact]
+    public async Task A_packet_sent_down_the_moment_the_agent_says_its_interface_is_up_is_written()
+    {
+        // Whoever waits for "is up" (a user, a script, a test) may send at once: the line comes once the relay takes packets.
+        var down = Encoding.UTF8.GetBytes($$"""{"data": [{{string.Join(",", SamplePackets.EchoRequestV4)}}]}""");
+        using var stop = new CancellationTokenSource();
+        var agent = Agent("agent_1");
+        _log!.OnLine = line =>
+        {
+            if (line.StartsWith("Interface ", StringComparison.Ordinal) && line.Contains(" is up", StringComparison.Ordinal))
+                _bus.DeliverAsync("toAgent.agent_1.ip.tun.packet.raw", down).GetAwaiter().GetResult();
+        };
+        var run = agent.RunAsync(stop.Token);
+        Assert.True(await Eventually.TrueAsync(() => _device is { Written.IsEmpty: false } || _counters.Drops.Total > 0));
+        Assert.Equal(0, _counters.Drops.Total);
+        Assert.Equal(SamplePackets.EchoRequestV4, _device!.Written.Single().Data);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task A_routers_identify_request_gets_the_announcement_and_the_stats_at_once()
     {
         using var stop = new CancellationTokenSource();

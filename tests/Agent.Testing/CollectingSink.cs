@@ -13,11 +13,15 @@ public sealed class CollectingSink : ILogEventSink
 
     private static readonly MessageTemplateTextFormatter Format = new("{Message:lj}");
 
+    /// <summary>Called with each line as it is logged, on the logging thread: to act at the very moment of a line.</summary>
+    public Action<string>? OnLine { get; set; }
+
     public void Emit(LogEvent logEvent)
     {
         var text = new StringWriter();
         Format.Format(logEvent, text);
         Events.Enqueue((logEvent.Level, text.ToString()));
+        OnLine?.Invoke(text.ToString());
     }
 
     public IReadOnlyList<string> Lines => Events.Select(e => e.Text).ToList();

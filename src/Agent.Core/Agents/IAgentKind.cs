@@ -35,6 +35,12 @@ public interface IAgentKind
     Task<OpenResult> OpenOnStartAsync(JsonObject start, CancellationToken cancellationToken) =>
         Task.FromResult(OpenResult.Refused(new Drop(DropReason.BadControl, "this agent opens its device at start")));
 
+    /// <summary>
+    /// The device is open and its frames are relayed from now on, both ways: the place for the line that says the agent
+    /// is up, so that whoever waits for that line can send at once.
+    /// </summary>
+    void Relaying() { }
+
     /// <summary>The body to publish on <see cref="AgentTopics.Started"/> now, or null while there is nothing to say yet.</summary>
     byte[]? Announcement();
 

@@ -192,6 +192,7 @@ public sealed class SessionAgent
             var relay = new PacketRelay(_bus, connector, _kind.Topics.Up, _counters, _packetLog, _kind.DownlinkCapacity,
                 changed: () => _ = AnnounceAsync(), forThisAgent: _kind.ForThisAgent);
             _relay = relay; // downlink frames queue from now on; the device takes them once it runs
+            _kind.Relaying();
             if (_kind.Announcement() is not null) await AnnounceAsync();
             _relayTask = RunRelayAsync(relay);
             _started.TrySetResult();
