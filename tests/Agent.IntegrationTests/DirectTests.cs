@@ -22,6 +22,10 @@ public sealed class DirectTests(BrokerFixture broker)
     }
 
     /// <summary>The keys bound to one queue, read back from the broker.</summary>
+    /// <summary>An <c>agent tun --direct</c> of that name in that namespace, with any further options.</summary>
+    private static AgentProcess DirectAgent(string name, string url, Netns ns, params string[] options) =>
+        AgentProcess.Start(name, ["tun", "--url", url, "--name", name, "--netns", ns.Name, "--direct", .. options]);
+
     private async Task<IReadOnlyList<string>> BindingsAsync(string vhost, string queue) =>
         (await broker.CtlAsync("list_bindings", "-p", vhost, "--quiet", "--no-table-headers", "destination_name", "routing_key"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -34,10 +38,10 @@ public sealed class DirectTests(BrokerFixture broker)
         var url = await broker.CreateSessionAsync(vhost);
         await using var ns1 = await Netns.CreateAsync("agt-dr1");
         await using var ns2 = await Netns.CreateAsync("agt-dr2");
-        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct");
+        await using var a1 = DirectAgent("agent_1", url, ns1);
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
         // agent_1 learns agent_2 from its announcement; agent_2 learns agent_1 from what it asks for at start.
-        await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--direct");
+        await using var a2 = DirectAgent("agent_2", url, ns2);
         await a2.WaitForLineAsync(@"Interface tun\d+ is up");
         await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
         await a2.WaitForLineAsync(@"Taking agent_1's packets from fromAgent\.agent_1\.ip\.tun\.packet\.raw");
@@ -69,7 +73,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await router.WaitForLineAsync("Routing");
         await using var original = await OriginalAgent.StartAsync(url, "agent_2", "bbbb", "2"); // announces once, publishes no stats
         await router.WaitForLineAsync("agent_2 owns bbbb::2");
-        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct");
+        await using var a1 = DirectAgent("agent_1", url, ns1);
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
         // Our router sends a direct agent nothing: the replies reach agent_1 only through the key it bound.
         await a1.WaitForLineAsync(@"Taking agent_2's packets from fromAgent\.agent_2\.ip\.tun\.packet\.raw");
@@ -83,8 +87,8 @@ public sealed class DirectTests(BrokerFixture broker)
         var url = await broker.CreateSessionAsync(vhost);
         await using var ns1 = await Netns.CreateAsync("agt-dn1");
         await using var ns2 = await Netns.CreateAsync("agt-dn2");
-        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct", "--no-confirm");
-        await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name, "--direct", "--no-confirm");
+        await using var a1 = DirectAgent("agent_1", url, ns1, "--no-confirm");
+        await using var a2 = DirectAgent("agent_2", url, ns2, "--no-confirm");
         await a1.WaitForLineAsync("Publishing without the broker's confirms");
         await a1.WaitForLineAsync("Taking agent_2's packets");
         await a2.WaitForLineAsync("Taking agent_1's packets");
@@ -105,12 +109,12 @@ public sealed class DirectTests(BrokerFixture broker)
         await using var ns1 = await Netns.CreateAsync("agt-dc1");
         await using var ns3 = await Netns.CreateAsync("agt-dc3");
         // --force: the queue is the broker's to name, and a new name comes with every reconnect.
-        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct", "--force");
+        await using var a1 = DirectAgent("agent_1", url, ns1, "--force");
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
         await broker.CtlAsync("close_all_connections", "-p", vhost, "closed by a test"); // agent_1's, the only one
         await a1.WaitForLineAsync("Reconnected to");
 
-        await using var a3 = AgentProcess.Start("agent_3", "tun", "--url", url, "--name", "agent_3", "--netns", ns3.Name, "--direct");
+        await using var a3 = DirectAgent("agent_3", url, ns3);
         await a3.WaitForLineAsync(@"Interface tun\d+ is up");
         await a1.WaitForLineAsync(@"Taking agent_3's packets from fromAgent\.agent_3\.ip\.tun\.packet\.raw");
         await PingsGoThroughAsync(ns1, "bbbb::3");
@@ -125,7 +129,7 @@ public sealed class DirectTests(BrokerFixture broker)
         await using var ns2 = await Netns.CreateAsync("agt-mx2");
         await using var router = AgentProcess.Start("router", "router", "--url", url);
         await router.WaitForLineAsync("Routing");
-        await using var a1 = AgentProcess.Start("agent_1", "tun", "--url", url, "--name", "agent_1", "--netns", ns1.Name, "--direct");
+        await using var a1 = DirectAgent("agent_1", url, ns1);
         await using var a2 = AgentProcess.Start("agent_2", "tun", "--url", url, "--name", "agent_2", "--netns", ns2.Name);
         await a1.WaitForLineAsync(@"Interface tun\d+ is up");
         await a2.WaitForLineAsync(@"Interface tun\d+ is up");
