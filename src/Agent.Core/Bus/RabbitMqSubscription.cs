@@ -51,35 +51,13 @@ internal sealed class RabbitMqSubscription : IBusSubscription
         _connection.QueueNameChangedAfterRecoveryAsync += OnQueueRenamedAsync;
         _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
         await _channel.BasicQosAsync(0, _options.Prefetch, false, cancellationToken);
-        if (AcksOnReceipt) _acks = new AckBatch(_channel, _options.Prefetch);
+        if (AcksOnReceipt)
+        {
+            _acks = new AckBatch(_channel, _options.Prefetch);
+            _stopping.Register(_acks.Dispose);
+        }
         await ConsumeAsync(cancellationToken);
-        if (_acks is not null) _ = FlushAcksAsync(_acks);
     }
-
-    /// <summary>Acks the rest of a burst once deliveries pause (a batch that is not full is acked within this period).</summary>
-    private async Task FlushAcksAsync(AckBatch acks)
-    {
-        using var timer = new PeriodicTimer(AckFlushPeriod);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping))
-            {
-                try
-                {
-                    await acks.FlushAsync();
-                }
-                catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
-                {
-                    // The connection is going; what was not acked is the broker's to deliver again (and ours to drop).
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private static readonly TimeSpan AckFlushPeriod = TimeSpan.FromMilliseconds(20);
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Agent.Core.Bus;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using RabbitMQ.Client;
 
@@ -42,6 +43,28 @@ public sealed class AckBatchTests
     }
 
     [Fact]
+    public async Task The_rest_of_a_burst_is_acked_once_the_flush_is_due_and_an_idle_subscriber_arms_no_timer()
+    {
+        var time = new ArmingCounter();
+        using var batch = new AckBatch(_channel, prefetch: 64, time);
+        for (ulong tag = 1; tag <= 5; tag++) await batch.ReceivedAsync(tag);
+        Assert.Equal(1, time.Armed); // once for the burst, not once per delivery
+        time.Advance(AckBatch.FlushAfter - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(_acks);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal([(5UL, true)], _acks);
+
+        time.Advance(TimeSpan.FromSeconds(10)); // idle: nothing due, nothing armed, nothing sent
+        Assert.Equal(1, time.Armed);
+        Assert.Single(_acks);
+
+        await batch.ReceivedAsync(6); // the next burst arms it again
+        Assert.Equal(2, time.Armed);
+        time.Advance(AckBatch.FlushAfter);
+        Assert.Equal([(5UL, true), (6UL, true)], _acks);
+    }
+
+    [Fact]
     public async Task A_prefetch_of_one_acks_every_delivery()
     {
         var batch = new AckBatch(_channel, prefetch: 1);
@@ -63,5 +86,27 @@ public sealed class AckBatchTests
         var tags = _acks.Select(a => a.Tag).ToList();
         Assert.Equal(tags.Order().Distinct(), tags); // strictly increasing
         Assert.Equal(5000UL, tags[^1]);
+    }
+
+    /// <summary>A fake clock that counts how often a timer is armed (given a finite due time).</summary>
+    private sealed class ArmingCounter : FakeTimeProvider
+    {
+        public int Armed { get; private set; }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            new Counted(base.CreateTimer(callback, state, dueTime, period), this);
+
+        private sealed class Counted(ITimer timer, ArmingCounter owner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (dueTime != Timeout.InfiniteTimeSpan) owner.Armed++;
+                return timer.Change(dueTime, period);
+            }
+
+            public void Dispose() => timer.Dispose();
+
+            public ValueTask DisposeAsync() => timer.DisposeAsync();
+        }
     }
 }
