@@ -81,3 +81,47 @@ cpu_per_packet() {
     done
     printf '    CPU run: %d datagrams of 64 B sent at %d pkt/s, %d received\n' "$sent" "$CPU_RATE" "$got" >&2
 }
+
+# binaries AOT BUILD: sets AGENT and CEILING to the agent and the ceiling chain, built (Release) or published with
+# Native AOT first unless BUILD is 0. Uses ROOT and die.
+binaries() {
+    local aot=$1 build=$2 project
+    AGENT=$ROOT/src/Agent.Cli/bin/Release/net10.0/agent
+    CEILING=$ROOT/bench/Ceiling/bin/Release/net10.0/ceiling
+    if (( aot )); then
+        AGENT=$ROOT/bench/results/aot/agent CEILING=$ROOT/bench/results/aot/ceiling
+        if (( build )); then
+            printf '%s\n' "publishing the agent and the ceiling chain with Native AOT" >&2
+            for project in src/Agent.Cli bench/Ceiling; do
+                dotnet publish "$ROOT/$project" -c Release -r linux-x64 -p:PublishAot=true -o "$ROOT/bench/results/aot" -nologo -v quiet \
+                    >/dev/null || die "dotnet publish $project (Native AOT) failed"
+            done
+        fi
+    elif (( build )); then
+        printf '%s\n' "building the agent and the ceiling chain (Release)" >&2
+        for project in src/Agent.Cli bench/Ceiling; do
+            dotnet build "$ROOT/$project" -c Release -nologo -v quiet >/dev/null || die "dotnet build $project failed"
+        done
+    fi
+    [[ -x $AGENT && -x $CEILING ]] || die "no $AGENT or $CEILING; build with: dotnet build Agent.sln -c Release"
+}
+
+# broker_port NAME: sets NODE and PORT to a private broker's node name and a free AMQP port in 23000-23999 (its
+# distribution port, 1000 above, free too). Uses die.
+broker_port() {
+    local attempt candidate
+    NODE="" PORT=""
+    for attempt in $(seq 0 49); do
+        candidate=$(( 23000 + ($$ + attempt) % 1000 ))
+        if [[ ! -e /tmp/agent-broker-$1-$$-$attempt ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null \
+            && ! (exec 3<>"/dev/tcp/127.0.0.1/$(( candidate + 1000 ))") 2>/dev/null; then
+            NODE=$1-$$-$attempt PORT=$candidate
+            return 0
+        fi
+    done
+    die "no free port for the broker in 23000-23999"
+}
+
+# The broker shares two cores with the busy processes of the chains: its schedulers must not spin while they wait for
+# work (RabbitMQ's advice for a host whose CPUs it shares).
+QUIET_BROKER_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"

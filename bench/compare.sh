@@ -51,38 +51,12 @@ command -v iperf3 >/dev/null 2>&1 || die "iperf3 is missing; install it: apt-get
 command -v ping >/dev/null 2>&1 || die "ping is missing; install it: apt-get install -y iputils-ping"
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || die "rabbitmq-server is missing; install it: apt-get install -y rabbitmq-server"
 
-AGENT=$ROOT/src/Agent.Cli/bin/Release/net10.0/agent
-CEILING=$ROOT/bench/Ceiling/bin/Release/net10.0/ceiling
-if (( AOT )); then
-    AGENT=$ROOT/bench/results/aot/agent CEILING=$ROOT/bench/results/aot/ceiling
-    if (( BUILD )); then
-        say "publishing the agent and the ceiling chain with Native AOT"
-        for project in src/Agent.Cli bench/Ceiling; do
-            dotnet publish "$ROOT/$project" -c Release -r linux-x64 -p:PublishAot=true -o "$ROOT/bench/results/aot" -nologo -v quiet \
-                >/dev/null || die "dotnet publish $project (Native AOT) failed"
-        done
-    fi
-elif (( BUILD )); then
-    say "building the agent and the ceiling chain (Release)"
-    for project in src/Agent.Cli bench/Ceiling; do
-        dotnet build "$ROOT/$project" -c Release -nologo -v quiet >/dev/null || die "dotnet build $project failed"
-    done
-fi
-[[ -x $AGENT && -x $CEILING ]] || die "no $AGENT or $CEILING; build with: dotnet build Agent.sln -c Release"
+binaries "$AOT" "$BUILD"
 
 OUT=$(mktemp -d /tmp/agent-compare.XXXXXX)
 RAW=$OUT/raw.tsv
 NS1=cmp$$-1 NS2=cmp$$-2
-NODE="" PORT=""
-for attempt in $(seq 0 49); do
-    candidate=$(( 23000 + ($$ + attempt) % 1000 ))
-    if [[ ! -e /tmp/agent-broker-compare-$$-$attempt ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null \
-        && ! (exec 3<>"/dev/tcp/127.0.0.1/$(( candidate + 1000 ))") 2>/dev/null; then
-        NODE=compare-$$-$attempt PORT=$candidate
-        break
-    fi
-done
-[[ -n $NODE ]] || die "no free port for the broker in 23000-23999"
+broker_port compare
 URL="amqp://guest:guest@localhost:$PORT/"
 
 declare -A role_pid=()
@@ -116,9 +90,8 @@ trap 'exit 143' TERM
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 broker_started=1
-# The broker shares two cores with five busy processes: its schedulers must not spin while they wait for work
-# (RabbitMQ's advice for a host whose CPUs it shares). Both chains run on this one broker.
-BROKER_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none" bash "$ROOT/scripts/broker.sh" start "$NODE" "$PORT" || die "the private broker did not start"
+# Both chains run on this one broker, its schedulers not spinning (QUIET_BROKER_ARGS).
+BROKER_ERL_ARGS=$QUIET_BROKER_ARGS bash "$ROOT/scripts/broker.sh" start "$NODE" "$PORT" || die "the private broker did not start"
 role_pid[broker]=$(tr -dc '0-9' <"/tmp/agent-broker-$NODE/pid")
 for ns in "$NS1" "$NS2"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
 
