@@ -5,7 +5,7 @@ using RabbitMQ.Client;
 
 namespace Agent.Core.Tests.Bus;
 
-/// <summary>The shared queue's acks: one per batch while deliveries stream, the rest when they pause, never a tag twice.</summary>
+/// <summary>The shared queue's acks: one per batch or per 20 ms while deliveries come, the rest when they stop, never a tag twice.</summary>
 public sealed class AckBatchTests
 {
     private readonly List<(ulong Tag, bool Multiple)> _acks = [];
@@ -23,7 +23,7 @@ public sealed class AckBatchTests
     [Fact]
     public async Task While_deliveries_stream_one_ack_covers_a_quarter_of_the_prefetch()
     {
-        var batch = new AckBatch(_channel, prefetch: 64);
+        using var batch = new AckBatch(_channel, prefetch: 64, new FakeTimeProvider());
         Assert.Equal(16, batch.Every);
         for (ulong tag = 1; tag <= 40; tag++) await batch.ReceivedAsync(tag);
         Assert.Equal([(16UL, true), (32UL, true)], _acks);
@@ -32,9 +32,9 @@ public sealed class AckBatchTests
     [Fact]
     public async Task When_deliveries_pause_the_rest_is_acked_once_and_an_empty_flush_sends_nothing()
     {
-        var batch = new AckBatch(_channel, prefetch: 64);
+        using var batch = new AckBatch(_channel, prefetch: 64, new FakeTimeProvider());
         for (ulong tag = 1; tag <= 5; tag++) await batch.ReceivedAsync(tag);
-        Assert.Empty(_acks); // a burst smaller than a batch waits for the flush
+        Assert.Empty(_acks); // a burst smaller than a batch waits
         await batch.FlushAsync();
         await batch.FlushAsync();
         Assert.Equal([(5UL, true)], _acks);
@@ -43,13 +43,34 @@ public sealed class AckBatchTests
     }
 
     [Fact]
-    public async Task The_rest_of_a_burst_is_acked_once_the_flush_is_due_and_an_idle_subscriber_arms_no_timer()
+    public async Task A_delivery_after_the_oldest_waiting_one_waited_long_enough_acks_both_and_no_timer_fires()
+    {
+        // A ping every 20 ms through the router: the request, and its reply 1 ms later.
+        var time = new ArmingCounter();
+        using var batch = new AckBatch(_channel, prefetch: 64, time);
+        ulong tag = 0;
+        for (var ping = 0; ping < 40; ping++)
+        {
+            await batch.ReceivedAsync(++tag);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await batch.ReceivedAsync(++tag);
+            time.Advance(TimeSpan.FromMilliseconds(19));
+        }
+        // Over 800 ms an ack every 20 to 40 ms (the first delivery after the oldest waiting one waited 20 ms sends it),
+        // each sent as a packet comes: the timer armed for the first request never fired and was never armed again.
+        Assert.InRange(_acks.Count, 20, 40);
+        Assert.InRange(_acks[^1].Tag, 77UL, 80UL); // nothing older than the last 40 ms waits
+        Assert.Equal(1, time.Armed);
+    }
+
+    [Fact]
+    public async Task The_rest_of_a_burst_is_acked_once_the_tail_is_due_and_an_idle_subscriber_arms_no_timer()
     {
         var time = new ArmingCounter();
         using var batch = new AckBatch(_channel, prefetch: 64, time);
         for (ulong tag = 1; tag <= 5; tag++) await batch.ReceivedAsync(tag);
         Assert.Equal(1, time.Armed); // once for the burst, not once per delivery
-        time.Advance(AckBatch.FlushAfter - TimeSpan.FromMilliseconds(1));
+        time.Advance(AckBatch.TailAfter - TimeSpan.FromMilliseconds(1));
         Assert.Empty(_acks);
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal([(5UL, true)], _acks);
@@ -60,14 +81,26 @@ public sealed class AckBatchTests
 
         await batch.ReceivedAsync(6); // the next burst arms it again
         Assert.Equal(2, time.Armed);
-        time.Advance(AckBatch.FlushAfter);
+        time.Advance(AckBatch.TailAfter);
         Assert.Equal([(5UL, true), (6UL, true)], _acks);
+    }
+
+    [Fact]
+    public async Task A_stopping_subscriber_acks_what_waits_at_once_and_its_timer_sends_nothing_after()
+    {
+        var time = new FakeTimeProvider();
+        var batch = new AckBatch(_channel, prefetch: 64, time);
+        for (ulong tag = 1; tag <= 3; tag++) await batch.ReceivedAsync(tag);
+        batch.Dispose();
+        Assert.Equal([(3UL, true)], _acks);
+        time.Advance(AckBatch.TailAfter);
+        Assert.Single(_acks);
     }
 
     [Fact]
     public async Task A_prefetch_of_one_acks_every_delivery()
     {
-        var batch = new AckBatch(_channel, prefetch: 1);
+        using var batch = new AckBatch(_channel, prefetch: 1, new FakeTimeProvider());
         for (ulong tag = 1; tag <= 3; tag++) await batch.ReceivedAsync(tag);
         Assert.Equal([(1UL, true), (2UL, true), (3UL, true)], _acks);
     }
@@ -75,7 +108,7 @@ public sealed class AckBatchTests
     [Fact]
     public async Task Flushes_racing_the_deliveries_never_ack_a_tag_twice_or_go_backwards()
     {
-        var batch = new AckBatch(_channel, prefetch: 8);
+        using var batch = new AckBatch(_channel, prefetch: 8, new FakeTimeProvider());
         var deliveries = Task.Run(async () =>
         {
             for (ulong tag = 1; tag <= 5000; tag++) await batch.ReceivedAsync(tag);
