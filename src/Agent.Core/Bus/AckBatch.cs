@@ -8,15 +8,15 @@ namespace Agent.Core.Bus;
 /// every delivery up to the one that sends it. A delivery sends it when <see cref="Every"/> deliveries wait for it, or
 /// when the oldest of them has waited <see cref="AckWithin"/>; what is left when deliveries stop is acked
 /// <see cref="TailAfter"/> later by a one-shot timer, and at once when the subscriber stops. So while packets come, at
-/// any rate, their acks ride along with them and no timer wakes the process (at 50 packets a second a 20 ms timer
-/// woke it for every one); an idle subscriber arms nothing. At most once holds as before: a replica that dies leaves
+/// any rate, their acks ride along with them and the timer wakes the process at most once a TailAfter (at 50 packets a
+/// second a 20 ms timer woke it for every one); an idle subscriber arms nothing. At most once holds as before: a replica that dies leaves
 /// at most its prefetch unacked, and the broker's second delivery of those is dropped (redelivered), never handled
 /// again. Delivery tags only grow on a channel (the client keeps them growing across a recovery and ignores an ack for
 /// a tag from before it).
 /// </summary>
 internal sealed class AckBatch : IDisposable
 {
-    /// <summary>While deliveries come, none waits longer than this for its ack: the next one after it sends it.</summary>
+    /// <summary>Once the oldest delivery waiting for its ack has waited this long, the next delivery acks it.</summary>
     public static readonly TimeSpan AckWithin = TimeSpan.FromMilliseconds(20);
 
     /// <summary>When deliveries stop, how long the last of them wait for their ack.</summary>
@@ -76,7 +76,7 @@ internal sealed class AckBatch : IDisposable
 
     private async Task FlushQuietlyAsync(bool disarm)
     {
-        if (disarm) Volatile.Write(ref _armed, 0); // before the flush reads the newest tag
+        if (disarm) Interlocked.Exchange(ref _armed, 0); // a full fence: cleared before the flush reads the newest tag
         try
         {
             await FlushAsync();
@@ -87,7 +87,7 @@ internal sealed class AckBatch : IDisposable
         }
     }
 
-    /// <summary>The subscriber stops: the timer goes, and what waits is acked now, before the connection closes.</summary>
+    /// <summary>The subscriber stops: the timer goes, and what waits is acked now (best effort: the connection is closing).</summary>
     public void Dispose()
     {
         _tail.Dispose();
