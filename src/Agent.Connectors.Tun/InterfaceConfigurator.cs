@@ -99,10 +99,12 @@ public sealed class InterfaceConfigurator
                     await RunAsync(["link", "set", "dev", interfaceName, "name", free], cancellationToken).ConfigureAwait(false);
                     interfaceName = free;
                 }
-                catch (InterfaceConfigurationException)
+                catch (InterfaceConfigurationException renaming)
                 {
-                    // Another agent took that name here since we looked: look again. Anything else is a real failure.
-                    if (!(await NamesAsync(null, cancellationToken).ConfigureAwait(false)).Contains(free)) throw;
+                    // Another agent took that name here since we looked (and may have moved it away already, so the
+                    // name can be free again by now): look again. Anything else is a real failure.
+                    if (!renaming.Message.Contains("exists", StringComparison.OrdinalIgnoreCase)
+                        && !(await NamesAsync(null, cancellationToken).ConfigureAwait(false)).Contains(free)) throw;
                 }
             }
         }
