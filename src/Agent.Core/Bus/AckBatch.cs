@@ -9,10 +9,10 @@ namespace Agent.Core.Bus;
 /// when the oldest of them has waited <see cref="AckWithin"/>; what is left when deliveries stop is acked
 /// <see cref="TailAfter"/> later by a one-shot timer, and at once when the subscriber stops. So while packets come, at
 /// any rate, their acks ride along with them and the timer wakes the process at most once a TailAfter (at 50 packets a
-/// second a 20 ms timer woke it for every one); an idle subscriber arms nothing. At most once holds as before: a replica that dies leaves
-/// at most its prefetch unacked, and the broker's second delivery of those is dropped (redelivered), never handled
-/// again. Delivery tags only grow on a channel (the client keeps them growing across a recovery and ignores an ack for
-/// a tag from before it).
+/// second a 20 ms timer woke it for every one); an idle subscriber arms nothing. At most once holds as before: a
+/// replica that dies leaves at most its prefetch unacked, and the broker's second delivery of those is dropped
+/// (redelivered), never handled again. Delivery tags only grow on a channel (the client keeps them growing across a
+/// recovery and ignores an ack for a tag from before it).
 /// </summary>
 internal sealed class AckBatch : IDisposable
 {
