@@ -5,11 +5,12 @@
 #   hub      the same through `agent router --mode hub`
 #   direct   two `agent tun --direct`, no router
 #   direct-nc  the same with --no-confirm (publishes not confirmed by the broker, as the ceiling's are not)
+#   address-nc  address with the agents' publishes not confirmed (--no-confirm); not in the default set
 # For each: ping RTT p50/p99 (56 and 1200 B), the highest UDP rate with < 1% loss (64 and 1200 B, iperf3), CPU ms per
 # packet of every process at a fixed rate, RSS idle and peak. Prints one table, every figure a median (min-max) over
 # the repetitions and as a fraction of the ceiling's of the same run, and writes the same as JSON. Root needed.
 #
-#   sudo bench/compare.sh [--reps N] [--quick] [--configs ceiling,address,hub,direct,direct-nc] [--router-args "--no-tt"]
+#   sudo bench/compare.sh [--reps N] [--quick] [--configs ceiling,address,hub,direct,direct-nc,address-nc] [--router-args "--no-tt"]
 #                         [--pings N] [--iperf-time S] [--steps N] [--cpu-time S] [--no-build] [--aot] [--json FILE]
 # --aot publishes the agent and the ceiling chain with Native AOT (dotnet publish -r linux-x64 -p:PublishAot=true) and runs those.
 set -euo pipefail
@@ -44,7 +45,7 @@ for n in "$REPS" "$PINGS" "$IPERF_TIME" "$SEARCH_STEPS" "$CPU_TIME"; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number"
 done
 IFS=, read -r -a configs <<<"$CONFIGS"
-for c in "${configs[@]}"; do [[ $c =~ ^(ceiling|address|hub|direct|direct-nc)$ ]] || die "unknown configuration '$c' (ceiling, address, hub, direct, direct-nc)"; done
+for c in "${configs[@]}"; do [[ $c =~ ^(ceiling|address|hub|direct|direct-nc|address-nc)$ ]] || die "unknown configuration '$c' (ceiling, address, hub, direct, direct-nc, address-nc)"; done
 
 [[ $(id -u) == 0 ]] || die "run as root (network namespaces and TUN interfaces need it): sudo bench/compare.sh"
 command -v iperf3 >/dev/null 2>&1 || die "iperf3 is missing; install it: apt-get install -y iperf3"
@@ -103,10 +104,11 @@ start_config() {
             "$CEILING" forward --url "$URL" >"$log.router" 2>&1 & role_pid[router]=$!
             "$CEILING" end --url "$URL" --name agent_1 --netns "$NS1" >"$log.agent_1" 2>&1 & role_pid[agent_1]=$!
             "$CEILING" end --url "$URL" --name agent_2 --netns "$NS2" >"$log.agent_2" 2>&1 & role_pid[agent_2]=$! ;;
-        address|hub|direct|direct-nc)
+        address|address-nc|hub|direct|direct-nc)
             local -a extra=()
             [[ $2 == direct ]] && extra=(--direct)
             [[ $2 == direct-nc ]] && extra=(--direct --no-confirm)
+            [[ $2 == address-nc ]] && extra=(--no-confirm)
             if [[ $2 != direct* ]]; then
                 local -a mode=() router_args=()
                 [[ $2 == hub ]] && mode=(--mode hub)
