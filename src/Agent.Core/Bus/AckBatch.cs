@@ -1,5 +1,4 @@
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Agent.Core.Bus;
 
@@ -81,9 +80,10 @@ internal sealed class AckBatch : IDisposable
         {
             await FlushAsync();
         }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+        catch (Exception)
         {
-            // The connection is going; what was not acked is the broker's to deliver again (and ours to drop).
+            // Nobody awaits this flush (a timer's, or a stopping subscriber's), so nothing may escape it: the connection
+            // is going or gone, and what was not acked is the broker's to deliver again (and ours to drop, redelivered).
         }
     }
 

@@ -64,6 +64,61 @@ public sealed class AckBatchTests
     }
 
     [Fact]
+    public async Task Over_seconds_of_pings_the_tail_timer_is_armed_about_once_a_second_and_nothing_waits_long()
+    {
+        var time = new ArmingCounter();
+        using var batch = new AckBatch(_channel, prefetch: 64, time);
+        ulong tag = 0;
+        for (var ping = 0; ping < 150; ping++) // 3 s
+        {
+            await batch.ReceivedAsync(++tag);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await batch.ReceivedAsync(++tag);
+            time.Advance(TimeSpan.FromMilliseconds(19));
+        }
+        // Armed at 0, at about 1 s and 2 s (each time the one before fired), never once per packet.
+        Assert.InRange(time.Armed, 3, 4);
+        Assert.InRange(_acks[^1].Tag, 297UL, 300UL);
+    }
+
+    [Fact]
+    public async Task A_timer_flush_that_fails_lets_nothing_escape_and_the_next_ack_goes_out()
+    {
+        const string Gone = "AckBatchTests: the channel is gone";
+        var acks = new List<ulong>();
+        var channel = new Mock<IChannel>(MockBehavior.Strict);
+        channel.SetupSequence(c => c.BasicAckAsync(It.IsAny<ulong>(), true, It.IsAny<CancellationToken>()))
+            .Throws(new InvalidOperationException(Gone))
+            .Returns(() => { acks.Add(2); return ValueTask.CompletedTask; });
+        var escaped = 0;
+        EventHandler<UnobservedTaskExceptionEventArgs> unobserved = (_, e) =>
+        {
+            if (e.Exception.Flatten().InnerExceptions.Any(x => x.Message == Gone)) Interlocked.Increment(ref escaped);
+        };
+        TaskScheduler.UnobservedTaskException += unobserved;
+        try
+        {
+            var time = new FakeTimeProvider();
+            using var batch = new AckBatch(channel.Object, prefetch: 64, time);
+            await batch.ReceivedAsync(1);
+            time.Advance(AckBatch.TailAfter); // this flush fails
+            for (var i = 0; i < 3; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+            Assert.Equal(0, escaped);
+            await batch.ReceivedAsync(2);
+            time.Advance(AckBatch.TailAfter);
+            Assert.Equal([2UL], acks);
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= unobserved;
+        }
+    }
+
+    [Fact]
     public async Task The_rest_of_a_burst_is_acked_once_the_tail_is_due_and_an_idle_subscriber_arms_no_timer()
     {
         var time = new ArmingCounter();
