@@ -254,9 +254,8 @@ internal static class PacketJson
         bytes = null;
         if (!At(json, i, '[')) return false;
         var j = SkipSpace(json, i + 1);
-        // At most one byte per two characters of body ("1,"), and no more than a body may carry: a longer array is not
-        // plain, and the general reader refuses it.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(json.Length / 2 + 1, PacketMessage.MaxBytes));
+        // At most one byte per two characters of body ("1,"): a buffer that size never overflows.
+        var buffer = ArrayPool<byte>.Shared.Rent(json.Length / 2 + 1);
         try
         {
             var count = 0;
@@ -279,7 +278,6 @@ internal static class PacketJson
                     if (value > 255) return false;
                 }
                 if (j < json.Length && json[j] is >= (byte)'0' and <= (byte)'9' or (byte)'.' or (byte)'e' or (byte)'E') return false;
-                if (count == PacketMessage.MaxBytes) return false;
                 buffer[count++] = (byte)value;
                 j = SkipSpace(json, j);
                 if (At(json, j, ',')) j = SkipSpace(json, j + 1);

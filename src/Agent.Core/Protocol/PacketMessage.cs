@@ -12,14 +12,9 @@ namespace Agent.Core.Protocol;
 public readonly record struct PacketMessage(byte[] Data, string? InterfaceName, double? Timestamp, byte[]? DataSlip = null)
 {
     /// <summary>
-    /// The longest byte array a body may carry: twice the longest IPv6 packet (65,575 bytes), room for its SLIP form. A
-    /// longer one is malformed, refused as soon as the reader passes this length, so that junk never costs more memory.
-    /// </summary>
-    public const int MaxBytes = 131_072;
-
-    /// <summary>
-    /// The longest body read at all: room for <see cref="MaxBytes"/> written as loosely as any sender writes them
-    /// ("255, " each) and the rest. A longer one is refused unread, so that a flood of them costs no more than its count.
+    /// The longest body read at all: room for the longest IPv6 packet (65,575 bytes) and its SLIP form written as loosely
+    /// as any sender writes them ("255, " a byte), and for a capture's odd 300 kB message. A longer one is refused
+    /// unread, so that a flood of them costs the agent no more than their count.
     /// </summary>
     public const int MaxBodyBytes = 1_048_576;
 
@@ -37,8 +32,8 @@ public readonly record struct PacketMessage(byte[] Data, string? InterfaceName, 
     /// <summary>
     /// Reads a packet body. Missing <c>data</c>, bytes outside 0..255 or broken JSON make it malformed, and so does a
     /// body that other readers could read otherwise: one of our fields twice (the first wins in some libraries, the last
-    /// in others), or anything but whitespace after the object, or a byte array longer than <see cref="MaxBytes"/>, or a
-    /// body longer than <see cref="MaxBodyBytes"/>. Other fields are optional and unknown fields are ignored.
+    /// in others), or anything but whitespace after the object, or a body longer than <see cref="MaxBodyBytes"/>. Other
+    /// fields are optional and unknown fields are ignored.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage message, out string error)
     {
@@ -149,11 +144,6 @@ public readonly record struct PacketMessage(byte[] Data, string? InterfaceName, 
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value) || value is < 0 or > 255)
                 {
                     error = "'data' is not an array of integers 0..255";
-                    return false;
-                }
-                if (count == MaxBytes)
-                {
-                    error = $"'data' holds more than {MaxBytes} bytes, more than any packet";
                     return false;
                 }
                 if (count == buffer.Length)

@@ -97,19 +97,6 @@ public sealed class ToleranceTests
     }
 
     [Fact]
-    public void A_byte_array_up_to_the_bound_is_read_and_one_byte_longer_is_refused_saying_why()
-    {
-        foreach (var plain in new[] { true, false }) // our own shape, and one with a comment the general reader takes
-        {
-            string Body(int length) => (plain ? "" : "/* x */") + "{\"data\": [" + string.Join(',', Enumerable.Repeat("7", length)) + "]}";
-            Assert.True(PacketMessage.TryRead(Utf8(Body(PacketMessage.MaxBytes)), out var message, out _));
-            Assert.Equal(PacketMessage.MaxBytes, message.Data.Length);
-            Assert.False(PacketMessage.TryRead(Utf8(Body(PacketMessage.MaxBytes + 1)), out _, out var error));
-            Assert.Equal($"'data' holds more than {PacketMessage.MaxBytes} bytes, more than any packet", error);
-        }
-    }
-
-    [Fact]
     public void A_body_longer_than_the_bound_is_refused_unread_and_one_at_the_bound_is_read()
     {
         var head = Utf8("{\"data\": [96, 0], \"x\": \"");
