@@ -28,7 +28,7 @@ while (( $# > 0 )); do
         --router-args) need $# "$1"; ROUTER_ARGS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --aot) AOT=1; shift ;;
-        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^[^#]/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done

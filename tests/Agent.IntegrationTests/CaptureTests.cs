@@ -150,7 +150,7 @@ public sealed class CaptureTests(BrokerFixture broker) : IDisposable
         await using var agents = await BusClient.ConnectAsync(url);
 
         // Bigger than tshark's limit of 262144 bytes a record, which made it stop reading the file there.
-        await agents.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw", Body(new byte[300_000], "tun0", Now()));
+        await agents.PublishAsync("fromAgent.agent_1.ip.tun.packet.raw", Body(Enumerable.Repeat((byte)0xFF, 300_000).ToArray(), "tun0", Now()));
         await PublishSessionAsync(agents);
         await WaitForPacketsAsync(file, ipPackets);
         Assert.Equal(0, (await capture.StopAsync()).ExitCode);

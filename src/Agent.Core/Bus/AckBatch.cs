@@ -25,15 +25,18 @@ internal sealed class AckBatch : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly ITimer _tail;
+    private readonly Action<Exception> _failed;
     private ulong _received; // the newest delivery tag taken
     private ulong _acked; // every tag up to it is acked
     private long _waitingSince; // when the oldest delivery not yet acked came (a timestamp), 0 when none waits
     private int _armed; // 1 while the tail timer is due
 
-    public AckBatch(IChannel channel, ushort prefetch, TimeProvider? time = null)
+    /// <param name="failed">Told of a flush that nobody awaits (the timer's, the stop's) and that failed.</param>
+    public AckBatch(IChannel channel, ushort prefetch, TimeProvider? time = null, Action<Exception>? failed = null)
     {
         _channel = channel;
         _time = time ?? TimeProvider.System;
+        _failed = failed ?? (_ => { });
         Every = Math.Max(1, prefetch / 4);
         _tail = _time.CreateTimer(_ => _ = FlushQuietlyAsync(disarm: true), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -80,10 +83,11 @@ internal sealed class AckBatch : IDisposable
         {
             await FlushAsync();
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // Nobody awaits this flush (a timer's, or a stopping subscriber's), so nothing may escape it: the connection
             // is going or gone, and what was not acked is the broker's to deliver again (and ours to drop, redelivered).
+            _failed(e);
         }
     }
 

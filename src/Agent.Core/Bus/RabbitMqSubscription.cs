@@ -53,7 +53,8 @@ internal sealed class RabbitMqSubscription : IBusSubscription
         await _channel.BasicQosAsync(0, _options.Prefetch, false, cancellationToken);
         if (AcksOnReceipt)
         {
-            _acks = new AckBatch(_channel, _options.Prefetch);
+            _acks = new AckBatch(_channel, _options.Prefetch,
+                failed: e => _log.Debug("Acking {Queue}'s deliveries failed ({Type}: {Reason})", _queue, e.GetType().Name, e.Message));
             _stopping.Register(_acks.Dispose);
         }
         await ConsumeAsync(cancellationToken);

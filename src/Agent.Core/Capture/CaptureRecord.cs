@@ -43,7 +43,8 @@ public sealed record CaptureRecord(string Agent, LinkType LinkType, DateTimeOffs
             error = $"{routingKey} is not an IP or 802.15.4 packet key";
             return false;
         }
-        if (!PacketMessage.TryRead(body, out var message, out error)) return false;
+        // Any length: what is longer than any packet is cut to the snap length, and counted, when it is written.
+        if (!PacketMessage.TryRead(body, out var message, out error, maxBodyBytes: int.MaxValue)) return false;
         record = new CaptureRecord(agent, linkType.Value, TimestampOf(message!.Timestamp, receivedAt), message.Data, message.InterfaceName, routingKey);
         return true;
     }

@@ -12,9 +12,9 @@ namespace Agent.Core.Protocol;
 public readonly record struct PacketMessage(byte[] Data, string? InterfaceName, double? Timestamp, byte[]? DataSlip = null)
 {
     /// <summary>
-    /// The longest body read at all: room for the longest IPv6 packet (65,575 bytes) and its SLIP form written as loosely
-    /// as any sender writes them ("255, " a byte), and for a capture's odd 300 kB message. A longer one is refused
-    /// unread, so that a flood of them costs the agent no more than their count.
+    /// The longest body an agent or the router reads: three times the longest IPv6 packet (65,575 bytes) written as
+    /// loosely as any sender writes it ("255, " a byte). A longer one is refused unparsed: the client library has taken it
+    /// in already, but parsing it no longer holds up the bodies behind it.
     /// </summary>
     public const int MaxBodyBytes = 1_048_576;
 
@@ -35,12 +35,13 @@ public readonly record struct PacketMessage(byte[] Data, string? InterfaceName, 
     /// in others), or anything but whitespace after the object, or a body longer than <see cref="MaxBodyBytes"/>. Other
     /// fields are optional and unknown fields are ignored.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage message, out string error)
+    /// <param name="maxBodyBytes">The longest body read; a capture, which records whatever is on the bus, reads any.</param>
+    public static bool TryRead(ReadOnlySpan<byte> json, out PacketMessage message, out string error, int maxBodyBytes = MaxBodyBytes)
     {
         message = default;
-        if (json.Length > MaxBodyBytes)
+        if (json.Length > maxBodyBytes)
         {
-            error = $"a body of {json.Length} bytes, more than any packet's ({MaxBodyBytes})";
+            error = $"a body of {json.Length} bytes, more than any packet's ({maxBodyBytes})";
             return false;
         }
         if (PacketJson.TryReadPlain(json, out var plainData, out var plainName, out var plainTimestamp, out var plainSlip))

@@ -120,7 +120,8 @@ public sealed class PacketCaptureTests : IAsyncLifetime
     [Fact]
     public async Task A_packet_longer_than_the_snap_length_is_cut_counted_and_summed_up()
     {
-        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(new byte[300_000]));
+        // 0xFF throughout: 1.2 MB of JSON, more than an agent reads (PacketMessage.MaxBodyBytes); a capture reads any.
+        await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(Enumerable.Repeat((byte)0xFF, 300_000).ToArray()));
         await _bus.DeliverAsync("fromAgent.agent_1.ip.tun.packet.raw", Packet(SamplePackets.EchoRequestV6));
         await StopAsync();
         var packets = CaptureFileReader.ReadPcapNg(_store.Bytes(Path)).Packets;
